@@ -1,0 +1,29 @@
+/** What the snapshot reader hands to the model builder: raw files, nothing parsed yet. */
+export interface SnapshotFiles {
+  /** Where it came from (the path the user gave). */
+  source: string;
+  /** Snapshot-relative POSIX paths (root folder stripped) → raw bytes. */
+  files: Map<string, Buffer>;
+  /** Problems that did not stop reading (e.g. a truncated tail). */
+  warnings: string[];
+}
+
+export interface ReadLimits {
+  /** Largest single entry, after decompression. */
+  maxEntryBytes: number;
+  /** Total of all entries, after decompression. */
+  maxTotalBytes: number;
+  /** Number of entries (files, folders and anything refused). */
+  maxEntries: number;
+}
+
+export const DEFAULT_LIMITS: ReadLimits = {
+  maxEntryBytes: 512 * 1024 * 1024,
+  maxTotalBytes: 2 * 1024 * 1024 * 1024,
+  maxEntries: 200_000,
+};
+
+/** A snapshot that cannot be read at all: the CLI prints `message` on one line and exits 2. */
+export class SnapshotError extends Error {
+  override name = "SnapshotError";
+}
