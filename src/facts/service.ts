@@ -170,6 +170,24 @@ function formatServicePort(p: ServicePort): string {
   return `${p.name ? `${p.name}:` : ""}${p.port}→${p.targetPort ?? p.port}/${p.protocol ?? "TCP"}`;
 }
 
+/** How close a label value is to the wanted one: a typo or a prefix/suffix variant scores above an unrelated value. */
+function valueSimilarity(want: string, have: string): number {
+  if (want === have) return 2;
+  if (want.includes(have) || have.includes(want) || editDistance(want, have) <= Math.max(2, Math.floor(want.length / 3))) return 1.5;
+  return 1;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 8) return 99;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
 /** The pods that match the most selector labels, and the first label they get wrong. */
 function nearestPods(candidates: readonly Pod[], selector: Record<string, string>): { pods: Pod[]; mismatch: { label: string; expected: string; actual: string | null } | null } {
   const keys = Object.keys(selector);
@@ -177,7 +195,7 @@ function nearestPods(candidates: readonly Pod[], selector: Record<string, string
   let pods: Pod[] = [];
   for (const p of candidates) {
     // Sharing a label key (even with another value) makes a pod a plausible intended target.
-    const score = keys.reduce((n, k) => n + (p.metadata.labels[k] === selector[k] ? 2 : Object.hasOwn(p.metadata.labels, k) ? 1 : 0), 0);
+    const score = keys.reduce((n, k) => n + (Object.hasOwn(p.metadata.labels, k) ? valueSimilarity(selector[k]!, p.metadata.labels[k]!) : 0), 0);
     if (score === 0) continue;
     if (score > best) {
       best = score;

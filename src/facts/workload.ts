@@ -4,7 +4,7 @@
  * bare Pod). Subject: every workload that has pods in the snapshot.
  */
 import { z } from "zod";
-import type { Evidence, ObjectRef } from "../types/evidence.js";
+import { clip, type Evidence, type ObjectRef } from "../types/evidence.js";
 import type { ClusterModel, WorkloadGroup } from "../model/model.js";
 import type { Container, Pod } from "../model/k8s.js";
 import { matchesServiceSelector } from "../model/selectors.js";
@@ -33,6 +33,7 @@ const facts = declareFacts("workload", "Workload", PODS, {
   lacksGracefulShutdown: { description: "No container has a preStop hook and the grace period is under 5 s, so in-flight requests fail during rollouts.", shape: z.boolean(), example: false },
   proxyEnvProblems: { description: "HTTP(S)_PROXY set without NO_PROXY covering in-cluster names, or a malformed proxy URL.", shape: z.array(PodProblem), example: [{ pod: "api-5f9c7-q8n2m", container: "api", detail: "HTTPS_PROXY set but NO_PROXY does not cover .svc or .cluster.local" }] },
   hostNetworkWithoutClusterDns: { description: "hostNetwork pods whose dnsPolicy is not ClusterFirstWithHostNet (they resolve with the node's resolver and cannot find cluster names).", shape: StringList, example: ["log-shipper-x7k2p"] },
+  callsClusterNames: { description: "The pods use cluster DNS names: an env value or argument names a .svc/.cluster.local host, or their logs show name-resolution failures.", shape: z.boolean(), example: true, requires: ["resources/pods.json"] },
   isSystemComponent: { description: "Runs in a cluster-infrastructure namespace (kube-*, CNI and operator namespaces), where hostNetwork and IP-based access are the norm.", shape: z.boolean(), example: false },
   nodes: { description: "Nodes the workload's pods run on.", shape: ObjectRefList, example: [{ kind: "Node", name: "node-1" }] },
 });
@@ -66,7 +67,9 @@ function workloadSubject(model: ClusterModel, group: WorkloadGroup): SubjectFact
   const crashingPods = new Set(crash.map((c) => c.pod));
   const readiness = problems((p) => (crashingPods.has(p.metadata.name) ? [] : readinessFailures(model, p)), "workload.readinessFailing", "status.conditions");
   const oom = problems(oomKills, "workload.oomKilled", "status.containerStatuses");
-  const proxy = problems(proxyEnvProblems, "workload.proxyEnvProblems", "spec.containers");
+  // Pods of one workload share their template: the first pod speaks for all.
+  const proxy = live[0] ? proxyEnvProblems(live[0]) : [];
+  if (live[0] && proxy.length > 0) evidence["workload.proxyEnvProblems"] = [model.evidence(live[0], "spec.containers", `${live[0].metadata.name}: ${proxy[0]!.detail}`)];
   const evicted = group.pods.filter((p) => p.status.phase === "Failed" && p.status.reason === "Evicted");
   evidence["workload.evictedPods"] = evicted.slice(0, 3).map((p) => model.evidence(p, "status", `${p.metadata.name}: Evicted: ${p.status.message ?? ""}`));
   for (const fact of ["workload.crashLooping", "workload.readinessFailing", "workload.oomKilled", "workload.evictedPods"]) {
@@ -90,13 +93,40 @@ function workloadSubject(model: ClusterModel, group: WorkloadGroup): SubjectFact
     "workload.proxyEnvProblems": proxy,
     "workload.hostNetworkWithoutClusterDns": hostNet.map((p) => p.metadata.name),
     "workload.isSystemComponent": isSystemNamespace(group.ref.namespace),
+    "workload.callsClusterNames": false,
     "workload.nodes": nodes,
   };
+  const clusterNames = clusterNameUse(model, group);
+  values["workload.callsClusterNames"] = clusterNames.length > 0;
+  evidence["workload.callsClusterNames"] = clusterNames;
   if (sample) {
     evidence["workload.containersWithoutReadinessProbe"] = [model.evidence(sample, "spec.containers", `${sample.metadata.name}: containers ${servingContainers(sample).map((c) => c.name).join(", ")} declare ${declaredPorts(sample).length} ports`)];
     evidence["workload.lacksGracefulShutdown"] = [model.evidence(sample, "spec.terminationGracePeriodSeconds", `terminationGracePeriodSeconds: ${sample.spec.terminationGracePeriodSeconds ?? 30}`)];
   }
   return { kind: "Workload", subject: group.ref, values, evidence, scope: [...serviceRefs, ...nodes, ...group.pods.map(podRef)] };
+}
+
+const CLUSTER_NAME = /[a-z0-9-]\.svc(\.|\b)|\.cluster\.local\b/;
+const RESOLUTION_FAILURE = /no such host|Could not resolve host|Name or service not known|Temporary failure in name resolution|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|UnknownHostException|NXDOMAIN/;
+
+/** Evidence that the workload needs cluster DNS: cluster names in its spec, or resolution failures in its logs. */
+function clusterNameUse(model: ClusterModel, group: WorkloadGroup): Evidence[] {
+  const found: Evidence[] = [];
+  const pod = group.pods[0];
+  if (pod) {
+    for (const c of servingContainers(pod)) {
+      const texts = [...(c.env ?? []).map((e) => `${e.name}=${e.value ?? ""}`), ...(c.args ?? []), ...(c.command ?? [])];
+      const hit = texts.find((t) => CLUSTER_NAME.test(t));
+      if (hit) found.push(model.evidence(pod, "spec.containers", `${c.name}: ${hit}`));
+    }
+  }
+  const podNames = new Set(group.pods.map((p) => p.metadata.name));
+  for (const log of model.logs) {
+    if (log.namespace !== group.ref.namespace || !podNames.has(log.pod)) continue;
+    const i = log.lines.findIndex((l) => RESOLUTION_FAILURE.test(l));
+    if (i >= 0) found.push({ file: log.path, line: i + 1, excerpt: clip(log.lines[i]!) });
+  }
+  return found.slice(0, 3);
 }
 
 const SYSTEM_NAMESPACES = /^(kube-.*|calico-system|calico-apiserver|tigera-operator|cilium|cilium-.*|weave|metallb-system|cert-manager)$/;

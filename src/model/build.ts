@@ -6,6 +6,7 @@
  */
 import { parseAllDocuments, LineCounter } from "yaml";
 import type { z } from "zod";
+import { describeJsonError } from "./json-error.js";
 import type { SnapshotFiles } from "../snapshot/types.js";
 import { clip, type Evidence } from "../types/evidence.js";
 import * as k8s from "./k8s.js";
@@ -74,19 +75,9 @@ function parseManifest(src: string | undefined, warnings: string[]): Manifest | 
     if (m && typeof m === "object" && !Array.isArray(m)) return m as Manifest;
     warnings.push("manifest.json: not a JSON object, ignored");
   } catch (e) {
-    warnings.push(`manifest.json: ${jsonErrorWhere(src, e)}, ignored`);
+    warnings.push(`manifest.json: ${describeJsonError(src, e)}, ignored`);
   }
   return undefined;
-}
-
-/** "line 12: Unexpected token …" from a JSON.parse error, so users can open the file at the spot. */
-export function jsonErrorWhere(src: string, e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  const pos = /position (\d+)/.exec(msg);
-  const reason = msg.replace(/ in JSON at position \d+.*$/, "").replace(/, ".*" is not valid JSON$/, "").split("\n")[0];
-  if (!pos) return `invalid JSON (${reason})`;
-  const line = src.slice(0, Number(pos[1])).split("\n").length;
-  return `invalid JSON at line ${line} (${reason})`;
 }
 
 function readDocuments(file: string, src: string, warnings: string[]): unknown[] | undefined {
@@ -94,7 +85,7 @@ function readDocuments(file: string, src: string, warnings: string[]): unknown[]
     try {
       return [JSON.parse(src) as unknown];
     } catch (e) {
-      warnings.push(`${file}: ${jsonErrorWhere(src, e)}; file skipped`);
+      warnings.push(`${file}: ${describeJsonError(src, e)}; file skipped`);
       return undefined;
     }
   }
@@ -208,7 +199,7 @@ function loadTextFiles(snapshot: SnapshotFiles): { logs: LogFile[]; nodeFiles: M
       probes.set(parts[1]!, buf.toString("utf8"));
     }
   }
-  logs.sort((a, b) => a.path.localeCompare(b.path));
+  logs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { logs, nodeFiles, probes };
 }
 

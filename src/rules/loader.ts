@@ -10,6 +10,7 @@ import { readFile, readdir, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FACT_DEFINITIONS } from "../facts/index.js";
+import { describeJsonError, jsonErrorOffset } from "../model/json-error.js";
 import { LAYERS } from "../types/finding.js";
 import { DisableRuleSchema, RuleSchema, type Condition, type Rule } from "./schema.js";
 import { compileTemplate, templateContext, type Template } from "./templates.js";
@@ -109,8 +110,8 @@ export function parseRule(file: string, text: string, builtin: boolean): Parsed 
   try {
     json = JSON.parse(text);
   } catch (e) {
-    const m = /position (\d+)/.exec(String(e));
-    return { problems: [{ file, ...(m ? { line: text.slice(0, Number(m[1])).split("\n").length } : {}), message: `invalid JSON: ${(e as Error).message.split("\n")[0]}` }] };
+    const at = jsonErrorOffset(text);
+    return { problems: [{ file, ...(at >= 0 ? { line: text.slice(0, at).split("\n").length } : {}), message: describeJsonError(text, e).replace(/ at line \d+/, "") }] };
   }
   const disable = DisableRuleSchema.safeParse(json);
   if (disable.success) return { disable: disable.data.id, problems: [] };

@@ -8,6 +8,9 @@ import Handlebars from "handlebars";
 import { formatRef, type ObjectRef } from "../types/evidence.js";
 
 const hb = Handlebars.create();
+// `lookup` reaches arbitrary properties by computed name and `log` writes to the console: neither belongs in a message.
+hb.unregisterHelper("lookup");
+hb.unregisterHelper("log");
 
 function isRef(v: unknown): v is ObjectRef {
   return !!v && typeof v === "object" && typeof (v as ObjectRef).kind === "string" && typeof (v as ObjectRef).name === "string";
