@@ -276,6 +276,15 @@ describe("grammar", () => {
     expect(a.valid).toBe(true);
   });
 
+  it("'{' on the line after the keys, and the brace-less single-server form", () => {
+    const nextLine = analyzeCorefile(".:53\n{\n    errors\n    forward . 8.8.8.8\n}\n");
+    expect(nextLine.valid).toBe(true);
+    expect(nextLine.blocks[0]!.plugins.map((p) => p.name)).toEqual(["errors", "forward"]);
+    const braceless = analyzeCorefile(".:1053\nerrors\nforward . 8.8.8.8\n");
+    expect(braceless.valid).toBe(true);
+    expect(braceless.blocks[0]).toMatchObject({ keys: [{ zone: ".", port: 1053 }], plugins: [{ name: "errors" }, { name: "forward", args: [".", "8.8.8.8"] }] });
+  });
+
   it("reverse zones of IPv4 CIDRs, including prefixes off an octet boundary", () => {
     expect(reverseZonesForCidr("10.100.0.0/24")).toEqual(["0.100.10.in-addr.arpa."]);
     expect(reverseZonesForCidr("10.0.0.0/8")).toEqual(["10.in-addr.arpa."]);

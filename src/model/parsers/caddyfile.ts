@@ -18,7 +18,7 @@
  * on, so the rest of the file is still described.
  */
 
-export interface Token {
+interface Token {
   text: string;
   line: number;
   quoted: boolean;
@@ -83,14 +83,14 @@ export interface ParsedCaddyfile {
 }
 
 // Guards for hostile input: snippets can import snippets, braces can nest.
-export const MAX_SNIPPET_EXPANSIONS = 100;
-export const MAX_TOKENS = 200_000;
-export const MAX_NESTING = 32;
+const MAX_SNIPPET_EXPANSIONS = 100;
+const MAX_TOKENS = 200_000;
+const MAX_NESTING = 32;
 
 const PLACEHOLDER_RE = /\{\$([^}\s]*)\}|\{%([^%\s]*)%\}/g;
 
 /** Split Caddyfile text into tokens the way coredns/caddy's lexer does. */
-export function lex(text: string, issues: SyntaxIssue[] = []): Token[] {
+function lex(text: string, issues: SyntaxIssue[] = []): Token[] {
   const tokens: Token[] = [];
   let line = 1;
   let val = "";

@@ -15,8 +15,13 @@
 import type { SignalDefinition } from "./scan.js";
 
 // The errors plugin line: `[ERROR] plugin/errors: <rcode> <qname> <qtype>: <error>`;
-// before CoreDNS 1.3 the `plugin/errors: ` part was absent.
-const ERR = String.raw`\[ERROR\] (?:plugin\/errors: )?\d+ (?<name>\S+) (?<qtype>[A-Z0-9]+): (?:unreachable backend: )?`;
+// before CoreDNS 1.3 the `plugin/errors: ` part was absent and forward errors
+// began with `unreachable backend: `. Quantifiers are bounded (names ≤ 255,
+// addresses ≤ 64) so a hostile long line cannot make a pattern backtrack badly.
+const errorsLine = (qtype: string, error: string) =>
+  new RegExp(String.raw`\[ERROR\] (?:plugin\/errors: )?\d+ (?<name>\S{1,255}) ${qtype}: (?:unreachable backend: )?${error}`);
+const QTYPE = "(?<qtype>[A-Z0-9]{1,10})";
+const READ_TIMEOUT = String.raw`read (?:udp|tcp) (?<client>\S{1,64})->(?<upstream>\S{1,64}): i\/o timeout`;
 
 export const COREDNS_SIGNALS: readonly SignalDefinition[] = [
   {
@@ -30,56 +35,56 @@ export const COREDNS_SIGNALS: readonly SignalDefinition[] = [
     id: "coredns.upstream-timeout",
     description: "A forwarded query got no answer from the upstream resolver in time",
     contains: "i/o timeout",
-    pattern: new RegExp(String.raw`\[ERROR\] (?:plugin\/errors: )?\d+ (?<name>\S+) (?<qtype>(?!HINFO:)[A-Z0-9]+): (?:unreachable backend: )?read (?:udp|tcp) (?<client>\S+)->(?<upstream>\S+): i\/o timeout`),
+    pattern: errorsLine("(?<qtype>(?!HINFO:)[A-Z0-9]{1,10})", READ_TIMEOUT),
     severity: "error",
   },
   {
     id: "coredns.loop-probe-timeout",
     description: "The loop plugin's startup HINFO probe to the upstream timed out: the upstream is unreachable from the pod or ignores HINFO",
     contains: "HINFO",
-    pattern: new RegExp(String.raw`\[ERROR\] (?:plugin\/errors: )?\d+ (?<name>\S+) HINFO: (?:unreachable backend: )?read (?:udp|tcp) (?<client>\S+)->(?<upstream>\S+): i\/o timeout`),
+    pattern: errorsLine("HINFO", READ_TIMEOUT),
     severity: "warning",
   },
   {
     id: "coredns.upstream-unreachable",
     description: "CoreDNS cannot reach the upstream resolver at all (refused, no route, network unreachable)",
     contains: "connect",
-    pattern: new RegExp(`${ERR}(?:read (?:udp|tcp) \\S+->|dial (?:udp|tcp) )(?<upstream>\\S+?): (?:read|connect): (?<reason>connection refused|no route to host|network is unreachable)`),
+    pattern: errorsLine(QTYPE, String.raw`(?:read (?:udp|tcp) \S{1,64}->|dial (?:udp|tcp) )(?<upstream>\S{1,64}?): (?:read|connect): (?<reason>connection refused|no route to host|network is unreachable)`),
     severity: "error",
   },
   {
     id: "coredns.no-upstream",
     description: "No upstream left to forward to (every upstream marked down)",
     contains: "no upstream host",
-    pattern: new RegExp(`${ERR}no upstream host`),
+    pattern: errorsLine(QTYPE, "no upstream host"),
     severity: "error",
   },
   {
     id: "coredns.query-error",
     description: "The errors plugin logged a failed query (rcode 2 = SERVFAIL returned to the client)",
     contains: "[ERROR]",
-    pattern: new RegExp(String.raw`\[ERROR\] (?:plugin\/errors: )?(?<rcode>\d+) (?<name>\S+) (?<qtype>[A-Z0-9]+): (?<error>.+)$`),
+    pattern: new RegExp(String.raw`\[ERROR\] (?:plugin\/errors: )?(?<rcode>\d{1,5}) (?<name>\S{1,255}) (?<qtype>[A-Z0-9]{1,10}): (?<error>.+)$`),
     severity: "error",
   },
   {
     id: "coredns.query-servfail",
     description: "The log plugin recorded a SERVFAIL answer",
     contains: "SERVFAIL",
-    pattern: /(?<client>\S+) - (?:\[[^\]]+\] )?\d+ "(?<qtype>[A-Z0-9]+) [A-Z0-9]+ (?<name>\S+) (?:udp|tcp) \d+ (?:true|false) \d+" SERVFAIL /,
+    pattern: /(?<client>[^\s"]{1,64}) - (?:\[[^\]]{1,64}\] )?\d+ "(?<qtype>[A-Z0-9]{1,10}) [A-Z0-9]{1,10} (?<name>\S{1,255}) (?:udp|tcp) \d+ (?:true|false) \d+" SERVFAIL /,
     severity: "warning",
   },
   {
     id: "coredns.query-nxdomain",
     description: "The log plugin recorded an NXDOMAIN answer (many of them: see summarizeQueryLog for search-expansion storms)",
     contains: "NXDOMAIN",
-    pattern: /(?<client>\S+) - (?:\[[^\]]+\] )?\d+ "(?<qtype>[A-Z0-9]+) [A-Z0-9]+ (?<name>\S+) (?:udp|tcp) \d+ (?:true|false) \d+" NXDOMAIN /,
+    pattern: /(?<client>[^\s"]{1,64}) - (?:\[[^\]]{1,64}\] )?\d+ "(?<qtype>[A-Z0-9]{1,10}) [A-Z0-9]{1,10} (?<name>\S{1,255}) (?:udp|tcp) \d+ (?:true|false) \d+" NXDOMAIN /,
     severity: "info",
   },
   {
     id: "coredns.k8s-api-unreachable",
     description: "The kubernetes plugin cannot list/watch the API server (ClusterIP not routed, kube-proxy or CNI broken): cluster names stop resolving",
     contains: "dial tcp",
-    pattern: /[Ff]ailed to (?:watch|list) \*(?<resource>[\w.]+):.*?dial tcp (?<apiserver>\S+?): (?<reason>i\/o timeout|connect: connection refused|connect: no route to host|connect: network is unreachable)/,
+    pattern: /[Ff]ailed to (?:watch|list) \*(?<resource>[\w.]+):.*?dial tcp (?<apiserver>\S{1,64}?): (?<reason>i\/o timeout|connect: connection refused|connect: no route to host|connect: network is unreachable)/,
     severity: "error",
   },
   {
@@ -100,7 +105,7 @@ export const COREDNS_SIGNALS: readonly SignalDefinition[] = [
     id: "coredns.corefile-parse-error",
     description: "CoreDNS rejected its Corefile (at startup it exits: CrashLoopBackOff)",
     contains: "Error during parsing",
-    pattern: /(?:(?<plugin>plugin\/[\w-]+): )?(?<file>[^\s:]+):(?<line>\d+) - Error during parsing: (?<reason>.+)$/,
+    pattern: /(?:(?<plugin>plugin\/[\w-]+): )?(?<file>[^\s:]{1,1024}):(?<line>\d{1,7}) - Error during parsing: (?<reason>.+)$/,
     severity: "error",
   },
   {
@@ -143,21 +148,21 @@ export const DNS_CLIENT_SIGNALS: readonly SignalDefinition[] = [
     id: "dns-client.no-such-host",
     description: "A client was told the name does not exist (typo, wrong namespace, zone not served)",
     contains: "no such host",
-    pattern: /lookup (?<host>\S+?) on (?<server>\S+?): no such host/,
+    pattern: /lookup (?<host>\S{1,255}?) on (?<server>\S{1,64}?): no such host/,
     severity: "warning",
   },
   {
     id: "dns-client.timeout",
     description: "A client's DNS query to the cluster DNS got no answer (CoreDNS down, egress to port 53 blocked, kube-proxy broken)",
     contains: "i/o timeout",
-    pattern: /lookup (?<host>\S+?) on (?<server>\S+?): read (?:udp|tcp) \S+->\S+: i\/o timeout/,
+    pattern: /lookup (?<host>\S{1,255}?) on (?<server>\S{1,64}?): read (?:udp|tcp) \S{1,64}->\S{1,64}: i\/o timeout/,
     severity: "error",
   },
   {
     id: "dns-client.refused",
     description: "A client's DNS query was refused (nothing listens on the DNS address, or a policy REJECTs it)",
     contains: "connection refused",
-    pattern: /lookup (?<host>\S+?) on (?<server>\S+?): read (?:udp|tcp) \S+->\S+: read: connection refused/,
+    pattern: /lookup (?<host>\S{1,255}?) on (?<server>\S{1,64}?): read (?:udp|tcp) \S{1,64}->\S{1,64}: read: connection refused/,
     severity: "error",
   },
 ];
@@ -176,10 +181,13 @@ export interface QueryLogEntry {
 
 // Since CoreDNS 1.3: `[INFO] 10.244.1.3:33509 - 51831 "A IN name. udp 80 false 512" NXDOMAIN qr,aa,rd 173 0.0002208s`;
 // 1.2 printed a time in brackets after the dash: `10.244.1.155:40796 - [12/Nov/2018:08:39:03 +0000] 19104 "A IN …`.
-const QUERY_LINE = /(?<client>\S+) - (?:\[[^\]]+\] )?\d+ "(?<qtype>[A-Z0-9]+) [A-Z0-9]+ (?<name>\S+) (?<proto>udp|tcp) \d+ (?:true|false) \d+" (?<rcode>[A-Z]+|-) \S+ \d+ (?<duration>\d+(?:\.\d+)?)s/;
+const QUERY_LINE = /(?<client>[^\s"]{1,64}) - (?:\[[^\]]{1,64}\] )?\d+ "(?<qtype>[A-Z0-9]{1,10}) [A-Z0-9]{1,10} (?<name>\S{1,255}) (?<proto>udp|tcp) \d+ (?:true|false) \d+" (?<rcode>[A-Z]{1,12}|-) \S{1,64} \d+ (?<duration>\d+(?:\.\d+)?)s/;
+
+const MAX_QUERY_LINE = 4096;
 
 export function parseQueryLogLine(line: string): QueryLogEntry | undefined {
-  if (typeof line !== "string" || !line.includes('" ')) return undefined;
+  // Query lines are a few hundred bytes; longer input is not one (and is not worth a regex pass).
+  if (typeof line !== "string" || line.length > MAX_QUERY_LINE || !line.includes('" ')) return undefined;
   const g = QUERY_LINE.exec(line)?.groups;
   if (!g) return undefined;
   return {
