@@ -45,3 +45,15 @@ describe.each(names)("scenario %s", (name) => {
     expect(report.warnings).toEqual([]);
   });
 });
+
+describe("fixtures/demo.tgz (the README quick start)", () => {
+  it("is the demo scenario, regenerated (npm run fixtures)", async () => {
+    const { readSnapshot } = await import("../src/snapshot/reader.js");
+    const { expandScenario } = await import("../fixtures/lib/expand.js");
+    const { join } = await import("node:path");
+    const shipped = await readSnapshot(join(import.meta.dirname, "../fixtures/demo.tgz"));
+    const expected = expandScenario(await loadScenario("demo"));
+    expect([...shipped.files.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [path, text] of expected) expect(shipped.files.get(path)?.toString("utf8"), path).toBe(text);
+  });
+});
