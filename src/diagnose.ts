@@ -13,8 +13,11 @@ import type { LoadedRule } from "./rules/loader.js";
 import { rankFindings, type RankOptions } from "./ranking/rank.js";
 import { buildReport } from "./report/build.js";
 import type { Report } from "./types/report.js";
+import type { Symptom } from "./ranking/symptoms.js";
 
 export interface DiagnoseOptions extends RankOptions {
+  /** A symptom of CATALOG.md's index: its causes rank first and the report says which were ruled out. */
+  symptom?: Symptom;
   limits?: ReadLimits;
   /** Called at the start of each stage (the CLI prints progress on a TTY). */
   onStage?: (stage: string) => void;
@@ -30,9 +33,10 @@ export async function diagnoseModel(model: ClusterModel, rules: LoadedRule[], op
   options.onStage?.(`running ${rules.length} rules`);
   const evaluation = await evaluateRules(model, subjects, rules);
   options.onStage?.("ranking");
-  const findings = rankFindings(evaluation.candidates, options);
+  const findings = rankFindings(evaluation.candidates, { ...options, ...(options.symptom ? { preferCauses: options.symptom.causes } : {}) });
   const notes = [...snapshotNotes(model), ...FACT_BUILDERS.flatMap((b) => b.notes?.(model) ?? [])];
-  return buildReport({ model, findings, rulesRun: evaluation.rulesRun, skipped: evaluation.skipped, notes, warnings: model.warnings });
+  const ruleCauses = [...new Set(rules.map((r) => r.rule.cause))];
+  return buildReport({ model, findings, rulesRun: evaluation.rulesRun, skipped: evaluation.skipped, notes, warnings: model.warnings, ruleCauses, ...(options.symptom ? { symptom: options.symptom } : {}) });
 }
 
 export async function diagnose(source: string, rules: LoadedRule[], options: DiagnoseOptions = {}): Promise<Report> {

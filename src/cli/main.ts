@@ -137,7 +137,7 @@ async function diagnoseCommand(argv: string[]): Promise<number> {
   const report = await diagnose(source, ruleSet.rules, {
     limits,
     ...(one(args, "focus") ? { focus: one(args, "focus")! } : {}),
-    ...(symptom ? { preferCauses: symptom.causes } : {}),
+    ...(symptom ? { symptom } : {}),
     ...(showProgress ? { onStage: (stage: string) => process.stderr.write(`\u001b[2K\r… ${stage}`) } : {}),
   });
   if (showProgress) process.stderr.write("\u001b[2K\r");

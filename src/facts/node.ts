@@ -13,6 +13,8 @@ import { StringList } from "./shapes.js";
 import type { FactBuilder, SubjectFacts } from "./types.js";
 
 const facts = declareFacts("node", "Node", ["resources/nodes.json"], {
+  name: { description: "The node's name.", shape: z.string(), example: "node-1" },
+  labels: { description: "The node's labels (zone, instance type, roles…).", shape: z.record(z.string(), z.string()), example: { "topology.kubernetes.io/zone": "eu-west-1a" } },
   ready: { description: "The Ready condition is True.", shape: z.boolean(), example: true },
   readyReason: { description: "Reason and message of the Ready condition when it is not True.", shape: z.string(), example: "NodeStatusUnknown: Kubelet stopped posting node status." },
   networkUnavailable: { description: "The NetworkUnavailable condition is True (the CNI or route controller has not set up the node's network).", shape: z.boolean(), example: false },
@@ -53,6 +55,8 @@ function nodeSubject(model: ClusterModel, node: Node, selectors: { ns: string; s
     kind: "Node",
     subject: { kind: "Node", name },
     values: {
+      "node.name": name,
+      "node.labels": node.metadata.labels,
       "node.ready": ready?.status === "True",
       "node.readyReason": ready && ready.status !== "True" ? `${ready.reason ?? ready.status}: ${ready.message ?? ""}`.trim() : "",
       "node.networkUnavailable": netUnavailable?.status === "True",

@@ -34,6 +34,9 @@ const PortProblem = z.object({
 });
 
 const facts = declareFacts("service", "Service", SVC_PODS, {
+  namespace: { description: "The Service's namespace (for rules about one team's namespace).", shape: z.string(), example: "payments", requires: SVC },
+  name: { description: "The Service's name.", shape: z.string(), example: "payments", requires: SVC },
+  labels: { description: "The Service's own labels.", shape: z.record(z.string(), z.string()), example: { "app.kubernetes.io/part-of": "payments" }, requires: SVC },
   type: { description: "spec.type (ClusterIP when unset).", shape: z.string(), example: "ClusterIP", requires: SVC },
   hasSelector: { description: "The Service has a non-empty selector (selector-less Services have hand-managed Endpoints).", shape: z.boolean(), example: true, requires: SVC },
   isHeadless: { description: "clusterIP is None.", shape: z.boolean(), example: false, requires: SVC },
@@ -91,6 +94,9 @@ function serviceSubject(model: ClusterModel, svc: Service, podCidrs: string[], c
   const selectorEvidence = model.evidence(svc, "spec.selector", `selector: ${selectorToString(selector) || "(none)"}`);
 
   const values: Record<string, unknown> = {
+    "service.namespace": ns,
+    "service.name": name,
+    "service.labels": svc.metadata.labels,
     "service.type": svc.spec.type ?? "ClusterIP",
     "service.hasSelector": hasSelector,
     "service.isHeadless": svc.spec.clusterIP === "None",

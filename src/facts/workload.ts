@@ -20,6 +20,9 @@ const PodProblem = z.object({ pod: z.string(), container: z.string(), detail: z.
 type PodProblem = z.infer<typeof PodProblem>;
 
 const facts = declareFacts("workload", "Workload", PODS, {
+  namespace: { description: "The workload's namespace.", shape: z.string(), example: "shop" },
+  name: { description: "The controller's name (the pod's name for a bare pod).", shape: z.string(), example: "web" },
+  labels: { description: "Labels of the workload's pods (from the first pod).", shape: z.record(z.string(), z.string()), example: { app: "web" } },
   kind: { description: "Controller kind: Deployment, StatefulSet, DaemonSet, Job, ReplicaSet, or Pod for a bare pod.", shape: z.string(), example: "Deployment" },
   services: { description: "Services whose selector matches any of the workload's pods.", shape: ObjectRefList, example: [{ kind: "Service", namespace: "shop", name: "web" }], requires: PODS_SVCS },
   isServing: { description: "At least one Service selects the workload's pods.", shape: z.boolean(), example: true, requires: PODS_SVCS },
@@ -79,6 +82,9 @@ function workloadSubject(model: ClusterModel, group: WorkloadGroup): SubjectFact
   evidence["workload.hostNetworkWithoutClusterDns"] = hostNet.slice(0, 3).map((p) => model.evidence(p, "spec.dnsPolicy", `${p.metadata.name}: hostNetwork: true, dnsPolicy: ${p.spec.dnsPolicy ?? "ClusterFirst"}`));
   const sample = live[0];
   const values: Record<string, unknown> = {
+    "workload.namespace": group.ref.namespace,
+    "workload.name": group.ref.name,
+    "workload.labels": group.pods[0]?.metadata.labels ?? {},
     "workload.kind": group.ref.kind,
     "workload.services": serviceRefs,
     "workload.isServing": serviceRefs.length > 0,

@@ -81,3 +81,16 @@ describe("diagnose CLI", () => {
     expect(r.stdout).toMatch(/service-selector-matches-no-pod\s+service\.selector-mismatch/);
   });
 });
+
+describe("diagnose --symptom", () => {
+  it("ranks the symptom's causes first and says which were found, ruled out or not checked", () => {
+    const r = runCli([fixturePath("service-selector-typo"), "--symptom", "service-ip", "--format", "json"]);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.symptom.id).toBe("service-ip");
+    const status = Object.fromEntries(report.symptom.causes.map((c: { cause: string; status: string }) => [c.cause, c.status]));
+    expect(status["service.selector-mismatch"]).toBe("found");
+    expect(status["service.target-port-mismatch"]).toBe("ruled-out");
+    expect(report.findings[0].cause).toBe("service.selector-mismatch");
+  });
+});
