@@ -355,8 +355,9 @@ class Mapper {
     }
     if (this.sawIpvsSets) this.set.kubeProxyMode = "ipvs";
     else if (iptablesMode || this.ports.size > 0) this.set.kubeProxyMode = "iptables";
-    const canary = [...this.dump.tables.values()].some((t) => t.chains.has("KUBE-PROXY-CANARY"));
-    present.kubeProxy = present.servicesChain || canary || iptablesMode;
+    // Any of kube-proxy's own chains, in any table (a filter-only `iptables -S` still shows them).
+    const ownChains = [...this.dump.tables.values()].some((t) => t.chains.has("KUBE-PROXY-CANARY") || t.chains.has("KUBE-SERVICES"));
+    present.kubeProxy = ownChains || iptablesMode || this.sawIpvsSets || this.ports.size > 0;
   }
 
   // ---- helpers -----------------------------------------------------------
