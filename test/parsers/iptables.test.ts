@@ -33,8 +33,8 @@ describe("iptables-save (real kubeadm 1.32 + flannel node)", () => {
 
   it("parses negated source, destination, protocol, port, quoted comment and target", () => {
     const [masq, toFirst] = dump.tables.get("nat")!.chains.get("KUBE-SVC-ERIFXISQEP7F7OF4")!.rules;
-    expect(masq!.source).toEqual({ value: "10.244.0.0/16", negated: true });
-    expect(masq!.destination).toEqual({ value: "10.96.0.10/32", negated: false });
+    expect(masq!.source).toMatchObject({ name: "-s", value: "10.244.0.0/16", negated: true });
+    expect(masq!.destination).toMatchObject({ value: "10.96.0.10/32", negated: false });
     expect(masq!.protocol?.value).toBe("tcp");
     expect(masq!.destinationPort?.value).toBe("53");
     expect(masq!.comments).toEqual(["kube-system/kube-dns:dns-tcp cluster IP"]);
@@ -57,8 +57,8 @@ describe("iptables-save (real kubeadm 1.32 + flannel node)", () => {
 
   it("reads a negated match written after its module (`-m conntrack ! --ctstate`)", () => {
     const fw = dump.tables.get("filter")!.chains.get("KUBE-FIREWALL")!.rules[0]!;
-    expect(findOption(fw, "--ctstate")).toEqual({ name: "--ctstate", args: ["RELATED,ESTABLISHED,DNAT"], negated: true });
-    expect(fw.source).toEqual({ value: "127.0.0.0/8", negated: true });
+    expect(findOption(fw, "--ctstate")).toEqual({ name: "--ctstate", value: "RELATED,ESTABLISHED,DNAT", args: ["RELATED,ESTABLISHED,DNAT"], negated: true });
+    expect(fw.source).toMatchObject({ value: "127.0.0.0/8", negated: true });
     expect(fw.target).toBe("DROP");
   });
 });
@@ -82,9 +82,9 @@ describe("iptables-save variants", () => {
       { packets: 11101, bytes: 667576 },
       { packets: 581, bytes: 34860 },
     ]);
-    expect(output[2]!.destination).toEqual({ value: "127.0.0.0/8", negated: true });
+    expect(output[2]!.destination).toMatchObject({ value: "127.0.0.0/8", negated: true });
     const docker = dump.tables.get("nat")!.chains.get("DOCKER")!.rules[0]!;
-    expect(docker.inInterface).toEqual({ value: "docker0", negated: true });
+    expect(docker.inInterface).toMatchObject({ value: "docker0", negated: true });
     expect(optionValue(docker, "--to-destination", "target")).toBe("172.17.0.2:6444");
     expect(dump.skipped.count).toBe(0);
   });
@@ -131,7 +131,7 @@ describe("iptables-save variants", () => {
     expect(dump.skipped.count).toBe(0);
     const nat = dump.tables.get("nat")!;
     const masq = nat.chains.get("KUBE-SERVICES")!.rules[0]!;
-    expect(findOption(masq, "--match-set")).toEqual({ name: "--match-set", args: ["KUBE-CLUSTER-IP", "dst,dst"], negated: false });
+    expect(findOption(masq, "--match-set")).toEqual({ name: "--match-set", value: "KUBE-CLUSTER-IP dst,dst", args: ["KUBE-CLUSTER-IP", "dst,dst"], negated: false });
     const outgoing = nat.chains.get("cali-nat-outgoing")!.rules[0]!;
     const sets = outgoing.matches.filter((o) => o.name === "--match-set");
     expect(sets.map((s) => [s.args[0], s.negated])).toEqual([
@@ -140,7 +140,7 @@ describe("iptables-save variants", () => {
     ]);
     // A flag option (no value) in the middle of a rule.
     const post = nat.chains.get("cali-POSTROUTING")!.rules[2]!;
-    expect(findOption(post, "--limit-iface-out")).toEqual({ name: "--limit-iface-out", args: [], negated: false });
+    expect(findOption(post, "--limit-iface-out")).toEqual({ name: "--limit-iface-out", value: "", args: [], negated: false });
     expect(post.outInterface?.value).toBe("vxlan.calico");
   });
 });
@@ -201,6 +201,14 @@ describe("robustness", () => {
     const rules = dump.tables.get("filter")!.chains.get("INPUT")!.rules;
     expect(rules.map((r) => r.target)).toEqual([undefined, "ACCEPT"]);
     expect(rules[0]!.comments).toEqual(["unterminated"]);
+  });
+
+  it("treats option words that collide with object properties as plain options", () => {
+    const dump = parseIptables("-A X --constructor 1 -m __proto__ --toString -j ACCEPT\n-constructor X\n");
+    const rule = dump.tables.get("filter")!.chains.get("X")!.rules[0]!;
+    expect(rule.matches.map((m) => [m.name, m.value])).toEqual([["--constructor", "1"], ["-m", "__proto__"], ["--toString", ""]]);
+    expect(rule.target).toBe("ACCEPT");
+    expect(dump.skipped.count).toBe(1);
   });
 
   it("handles CRLF line endings and unescapes quoted comments", () => {

@@ -19,6 +19,7 @@
 import type { IptablesChain, IptablesDump, IptablesRule, IptablesTable } from "./iptables.js";
 import { findOption } from "./iptables.js";
 import {
+  type ProxyEndpoint,
   type ProxyRuleSet,
   type ProxyServicePort,
   type ServicePortName,
@@ -194,7 +195,7 @@ class Mapper {
       if (rule.target !== "DNAT") continue;
       const to = findOption(rule, "--to-destination", "target")?.args[0];
       const hostPort = to ? splitHostPort(to) : undefined;
-      if (hostPort) this.seps.set(chain.name, { ...hostPort, line: rule.line });
+      if (hostPort) this.seps.set(chain.name, { ip: hostPort.ip, port: hostPort.port, line: rule.line });
     }
   }
 
@@ -328,7 +329,9 @@ class Mapper {
           }
           const target = this.seps.get(sep);
           if (!target) continue;
-          sp.endpoints.push(local ? { ...target, chain: sep, local } : { ...target, chain: sep });
+          const endpoint: ProxyEndpoint = { ip: target.ip, port: target.port, chain: sep, line: target.line };
+          if (local) endpoint.local = true;
+          sp.endpoints.push(endpoint);
         }
       }
     }
