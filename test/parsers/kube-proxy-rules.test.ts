@@ -195,6 +195,47 @@ describe("real node dumps", () => {
   });
 });
 
+describe("externalTrafficPolicy: Local (kube-proxy's TestExternalTrafficPolicyLocal)", () => {
+  const set = map(fixture("kubeproxy_TestExternalTrafficPolicyLocal.txt"));
+  const svc = set.services["ns1/svc1:p80"]!;
+
+  it("marks the endpoint reached through KUBE-SVL as local", () => {
+    expect(svc.endpoints.map((e) => [e.ip, e.local ?? false])).toEqual([
+      ["10.180.0.1", false],
+      ["10.180.2.1", true],
+    ]);
+    expect(svc.chains).toEqual({ service: "KUBE-SVC-XPGD46QRK7WJZT7O", local: "KUBE-SVL-XPGD46QRK7WJZT7O", external: "KUBE-EXT-XPGD46QRK7WJZT7O" });
+  });
+
+  it("has every front end and no drop rule (there is a local endpoint)", () => {
+    expect(svc).toMatchObject({ clusterIP: "172.30.0.41", nodePorts: [3001], healthCheckNodePort: 30000, loadBalancerIPs: ["1.2.3.4"], hasNoLocalEndpointsDrop: false });
+    expect(svc.externalDestinations.sort()).toEqual(["1.2.3.4", "192.168.99.11"]);
+  });
+});
+
+describe("Services whose port has no name (real `iptables -S -v`, k3s + MetalLB)", () => {
+  // `iptables -t nat -S`: no table header, so tell the parser which table it is.
+  const set = mapIptablesKubeProxy(parseIptables(fixture("iptables-S-v_k3s_unnamed-port_svl.txt"), { defaultTable: "nat" }));
+
+  it("keys the port `namespace/name:` like the nftables chain names", () => {
+    expect(Object.keys(set.services)).toEqual(["default/nginx-mlb-l2-service:"]);
+    expect(set.services["default/nginx-mlb-l2-service:"]).toMatchObject({ namespace: "default", name: "nginx-mlb-l2-service", portName: "", clusterIP: "10.43.159.55", port: 80 });
+  });
+
+  it("follows the jumps of both chains; the endpoint chains are not in this excerpt", () => {
+    const sp = set.services["default/nginx-mlb-l2-service:"]!;
+    expect(sp.chains).toMatchObject({ service: "KUBE-SVC-W47NQ5DDJKUWFTVY", local: "KUBE-SVL-W47NQ5DDJKUWFTVY" });
+    expect(sp.endpoints).toEqual([]);
+    expect(set.masquerade.clusterCIDRs).toEqual(["10.42.0.0/16"]);
+  });
+
+  it("reads the `-c 0 0` counters of `iptables -S -v`", () => {
+    const rule = parseIptables(fixture("iptables-S-v_k3s_unnamed-port_svl.txt"), { defaultTable: "nat" }).tables.get("nat")!.chains.get("KUBE-SVC-W47NQ5DDJKUWFTVY")!.rules[0]!;
+    expect(rule.counters).toEqual({ packets: 0, bytes: 0 });
+    expect(rule.target).toBe("KUBE-MARK-MASQ");
+  });
+});
+
 describe("robust to how kube-proxy varies its output", () => {
   const text = realdata(OVERALL);
   const reference = map(text);

@@ -173,11 +173,12 @@ class Mapper {
       else if (kind === "external") sp.chains.external ??= chain.name;
       else sp.chains.firewall ??= chain.name;
     }
-    const refs: string[] = [];
+    // A Set: with session affinity every endpoint chain is jumped to twice.
+    const refs = new Set<string>();
     for (const rule of chain.rules) {
       const targetKind = chainKind(rule.target);
       if (targetKind === "endpoint") {
-        pushUnique(refs, rule.target!);
+        refs.add(rule.target!);
         const seconds = affinitySeconds(rule);
         if (sp && seconds !== undefined) sp.sessionAffinitySeconds = seconds;
       } else if (rule.target === "KUBE-MARK-MASQ") {
@@ -187,7 +188,7 @@ class Mapper {
         pushUnique(sp.loadBalancerSourceRanges, rule.source.value);
       }
     }
-    if (kind === "service" || kind === "local") this.sepRefs.set(chain.name, refs);
+    if (kind === "service" || kind === "local") this.sepRefs.set(chain.name, [...refs]);
   }
 
   private endpointChain(chain: IptablesChain): void {
@@ -318,11 +319,12 @@ class Mapper {
     }
     const referenced = new Set<string>();
     for (const sp of this.ports.values()) {
+      const byChain = new Map<string, ProxyEndpoint>();
       for (const [chain, local] of [[sp.chains.service, false], [sp.chains.local, true]] as const) {
         if (!chain) continue;
         for (const sep of this.sepRefs.get(chain) ?? []) {
           referenced.add(sep);
-          const existing = sp.endpoints.find((e) => e.chain === sep);
+          const existing = byChain.get(sep);
           if (existing) {
             if (local) existing.local = true;
             continue;
@@ -331,6 +333,7 @@ class Mapper {
           if (!target) continue;
           const endpoint: ProxyEndpoint = { ip: target.ip, port: target.port, chain: sep, line: target.line };
           if (local) endpoint.local = true;
+          byChain.set(sep, endpoint);
           sp.endpoints.push(endpoint);
         }
       }

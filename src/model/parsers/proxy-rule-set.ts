@@ -131,13 +131,17 @@ export interface ServicePortName {
   portName: string;
 }
 
-// namespace (DNS-1123 label) / name (DNS label) : port name (IANA service name, may be empty).
-const SERVICE_PORT_WORD = /^([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\/([a-z0-9](?:[-a-z0-9]*[a-z0-9])?):([-a-z0-9]*)$/;
+// namespace (DNS-1123 label) / name (DNS label) [: port name]. kube-proxy leaves out
+// ":port" when the Service port has no name ("default/nginx cluster IP"); very old
+// versions printed the colon anyway ("default/ace: has no endpoints").
+const SERVICE_PORT_WORD = /^([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\/([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)(?::([-a-z0-9]*))?$/;
 
 /**
  * Find the `ns/name:port` word in a kube-proxy comment and what follows it:
  * "ns1/svc1:p80 cluster IP" → { name…, rest: "cluster IP" }. Comments such as
- * "masquerade traffic for ns4/svc4:p80 external destinations" also work.
+ * "masquerade traffic for ns4/svc4:p80 external destinations" also work. The
+ * key is always `ns/name:port` (`ns/name:` for an unnamed port), as in nftables
+ * chain names, so every backend names a port the same way.
  */
 export function parseServicePortComment(comment: string): (ServicePortName & { rest: string }) | undefined {
   let start = 0;
@@ -147,7 +151,8 @@ export function parseServicePortComment(comment: string): (ServicePortName & { r
     if (end > start && comment.indexOf("/", start) < end) {
       const m = SERVICE_PORT_WORD.exec(comment.slice(start, end));
       if (m) {
-        return { key: `${m[1]}/${m[2]}:${m[3]}`, namespace: m[1]!, name: m[2]!, portName: m[3]!, rest: comment.slice(end + 1) };
+        const portName = m[3] ?? "";
+        return { key: `${m[1]}/${m[2]}:${portName}`, namespace: m[1]!, name: m[2]!, portName, rest: comment.slice(end + 1) };
       }
     }
     start = end + 1;
