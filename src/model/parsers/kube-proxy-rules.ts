@@ -220,6 +220,7 @@ class Mapper {
         const other: ProxyRuleSet["masquerade"]["otherRules"][number] = { chain: chain.name, target: rule.target, line: rule.line };
         if (rule.source) other.source = (rule.source.negated ? "!" : "") + rule.source.value;
         if (rule.destination) other.destination = (rule.destination.negated ? "!" : "") + rule.destination.value;
+        if (rule.matches.some((o) => o.name === "--src-type" && o.value === "LOCAL" && !o.negated)) other.hostSourced = true;
         m.otherRules.push(other);
       }
     }

@@ -72,7 +72,15 @@ export interface ProxyMasquerade {
   /** --masquerade-all: every ClusterIP packet is marked, whatever its source. */
   masqueradeAll: boolean;
   /** MASQUERADE/SNAT rules outside kube-proxy's chains (CNI pod egress NAT: FLANNEL-POSTRTG, cali-nat-outgoing…). */
-  otherRules: { chain: string; target: string; source?: string; destination?: string; line: number }[];
+  otherRules: {
+    chain: string;
+    target: string;
+    source?: string;
+    destination?: string;
+    /** Matches only packets the node itself sends (`-m addrtype --src-type LOCAL`), never pod traffic. */
+    hostSourced?: boolean;
+    line: number;
+  }[];
 }
 
 export interface ProxyRuleSet {

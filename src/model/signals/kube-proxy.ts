@@ -50,4 +50,27 @@ export const kubeProxySignals: SignalDefinition[] = [
     pattern: /(?<what>Failed to delete stale service (?:IP \S+ )?connections|Failed to delete endpoint connections|Failed to list conntrack entries|Failed to clear all conntrack entries)/,
     severity: "warning",
   },
+  {
+    id: "kube-proxy.ipvs-fallback",
+    description: "kube-proxy was configured for IPVS but could not use it (kernel modules or ipset missing) and fell back to iptables",
+    contains: "proxier",
+    pattern: /Can't use (?:the )?ipvs proxier, trying iptables proxier/i,
+    severity: "warning",
+  },
+  {
+    id: "kube-proxy.no-cluster-cidr",
+    description: "kube-proxy has no cluster CIDR for this IP family: it cannot tell pod traffic from external traffic and does not masquerade off-cluster traffic to Services",
+    contains: "luster",
+    // v1.21+: `"Detect-local-mode set to ClusterCIDR, but no cluster CIDR for family" ipFamily="IPv4"`;
+    // older: `detect-local-mode set to ClusterCIDR, but no cluster CIDR defined` / `clusterCIDR not specified, …`.
+    pattern: /(?:[Dd]etect-local-mode set to ClusterCIDR, but no (?:(?<legacyFamily>IPv[46]) )?cluster CIDR (?:for family\\?" ipFamily=\\?"(?<family>IPv[46])|defined)|clusterCIDR not specified, unable to distinguish between internal and external traffic)/,
+    severity: "warning",
+  },
+  {
+    id: "kube-proxy.proxier-in-use",
+    description: "The proxy mode kube-proxy started in",
+    contains: "Proxier",
+    pattern: /Using (?<mode>iptables|ipvs|nftables) Proxier/,
+    severity: "info",
+  },
 ];
