@@ -32,7 +32,7 @@ export interface CniSpec {
 export const CNI_SPECS: readonly CniSpec[] = [
   { name: "calico", labels: [["k8s-app", "calico-node"]], images: ["calico/node"], configMaps: ["kube-system/calico-config", "calico-system/calico-config"], pluginTypes: ["calico"], signals: calicoSignals },
   { name: "cilium", labels: [["k8s-app", "cilium"]], images: ["cilium/cilium", "cilium/cilium-dev", "gke-release/cilium"], configMaps: ["kube-system/cilium-config", "cilium/cilium-config"], pluginTypes: ["cilium-cni"], signals: ciliumSignals },
-  { name: "flannel", labels: [["app", "flannel"], ["k8s-app", "flannel"]], images: ["flannel/flannel", "flannelcni/flannel", "coreos/flannel", "mirrored-flannelcni-flannel"], configMaps: ["kube-system/kube-flannel-cfg", "kube-flannel/kube-flannel-cfg"], pluginTypes: ["flannel"], signals: flannelSignals },
+  { name: "flannel", labels: [["app", "flannel"], ["k8s-app", "flannel"]], images: ["flannel-io/flannel", "flannel/flannel", "flannelcni/flannel", "coreos/flannel", "mirrored-flannelcni-flannel"], configMaps: ["kube-system/kube-flannel-cfg", "kube-flannel/kube-flannel-cfg"], pluginTypes: ["flannel"], signals: flannelSignals },
   { name: "weave", labels: [["name", "weave-net"]], images: ["weaveworks/weave-kube", "weave-kube"], configMaps: [], pluginTypes: ["weave-net"], signals: [] },
   { name: "kube-router", labels: [["k8s-app", "kube-router"]], images: ["cloudnativelabs/kube-router"], configMaps: ["kube-system/kube-router-cfg"], pluginTypes: ["bridge"], signals: [] },
   { name: "antrea", labels: [["component", "antrea-agent"]], images: ["antrea/antrea-agent-ubuntu", "antrea/antrea-ubuntu", "antrea/antrea-agent"], configMaps: ["kube-system/antrea-config"], pluginTypes: ["antrea"], signals: [] },
