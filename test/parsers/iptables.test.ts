@@ -236,3 +236,17 @@ describe("robustness", () => {
     expect(rule.comments).toEqual(["-j DROP"]);
   });
 });
+
+describe("keepRules: reading only the chains a consumer needs", () => {
+  it("rules of other chains are counted, not parsed; their chains stay declared", () => {
+    const text = realdata("iptables/real_iptables-save_kubeadm1.32_flannel.txt");
+    const all = parseIptables(text);
+    const nat = parseIptables(text, { keepRules: (table) => table === "nat" });
+    expect(nat.tables.get("nat")!.chains.get("KUBE-SERVICES")!.rules).toEqual(all.tables.get("nat")!.chains.get("KUBE-SERVICES")!.rules);
+    expect(nat.tables.get("filter")!.chains.get("FLANNEL-FWD")!.rules).toEqual([]);
+    expect([...nat.tables.get("filter")!.chains.keys()]).toEqual([...all.tables.get("filter")!.chains.keys()]);
+    expect(nat.ruleCount + nat.filteredRules).toBe(all.ruleCount);
+    // The dump's mangle table has no rules: everything left out is the filter table's.
+    expect(nat.filteredRules).toBe([...all.tables.get("filter")!.chains.values()].reduce((n, c) => n + c.rules.length, 0));
+  });
+});

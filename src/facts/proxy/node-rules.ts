@@ -69,6 +69,14 @@ interface ParsedDump {
   natPresent: boolean;
 }
 
+/** kube-proxy's filter chains the mapping reads; all of nat (Services, and every MASQUERADE/SNAT rule). */
+const FILTER_CHAINS = new Set(["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL"]);
+
+/** A CNI's policy chains (Calico's cali-*, often most of the filter table) are never tokenized. */
+function neededForComparison(table: string, chain: string): boolean {
+  return table === "nat" || (table === "filter" && FILTER_CHAINS.has(chain));
+}
+
 function readDumps(model: ClusterModel, node: string): ParsedDump[] {
   const files = model.nodeFiles.get(node);
   if (!files) return [];
@@ -84,7 +92,7 @@ function readDumps(model: ClusterModel, node: string): ParsedDump[] {
     } else if (name === "ipvsadm.txt") {
       out.push({ file, set: mapIpvsKubeProxy(parseIpvsadm(text)), anchorLine: 1, natPresent: false });
     } else {
-      const dump = parseIptables(text);
+      const dump = parseIptables(text, { keepRules: neededForComparison });
       const nat = dump.tables.get("nat");
       const anchor = nat?.chains.get("KUBE-SERVICES")?.line ?? nat?.line;
       out.push({ file, set: mapIptablesKubeProxy(dump), ...(anchor !== undefined ? { anchorLine: anchor } : {}), natPresent: !!nat });

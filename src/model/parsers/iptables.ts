@@ -89,12 +89,20 @@ export interface IptablesDump {
   legacyTablesPresent: boolean;
   lineCount: number;
   ruleCount: number;
+  /** Rules left out by `keepRules`. */
+  filteredRules: number;
   skipped: SkippedLines;
 }
 
 export interface IptablesParseOptions {
   /** Table for rules that appear outside any `*table` section (`iptables -S`, fragments). */
   defaultTable?: string;
+  /**
+   * Keep only the rules of the chains a reader needs (chain declarations are
+   * always kept). Rules of other chains are counted in `filteredRules` without
+   * being tokenized: a CNI's thousands of policy rules cost a string search each.
+   */
+  keepRules?: (table: string, chain: string) => boolean;
 }
 
 // A Map, not an object: option words come from the input ("constructor", "__proto__").
@@ -133,13 +141,16 @@ export class IptablesParser {
     legacyTablesPresent: false,
     lineCount: 0,
     ruleCount: 0,
+    filteredRules: 0,
     skipped: newSkipped(),
   };
   private current: IptablesTable | undefined;
   private readonly defaultTable: string;
+  private readonly keepRules: IptablesParseOptions["keepRules"];
 
   constructor(options: IptablesParseOptions = {}) {
     this.defaultTable = options.defaultTable ?? "filter";
+    this.keepRules = options.keepRules;
   }
 
   push(raw: string): void {
@@ -241,6 +252,7 @@ export class IptablesParser {
 
   /** `-A`, `-I`, `-N`, `-P` lines; other commands (`-X`, `-F`, `-D`…) are not rules and are skipped. */
   private command(line: string, lineNo: number, counters: PacketCounters | undefined): boolean {
+    if (this.keepRules && this.filteredOut(line)) return true;
     const { words, quoted } = tokenize(line);
     const verb = words[0] ? LONG_OPTION_NAMES.get(words[0]) ?? words[0] : undefined;
     const chainName = words[1];
@@ -272,6 +284,19 @@ export class IptablesParser {
       default:
         return false;
     }
+  }
+
+  /** `-A CHAIN …` of a chain `keepRules` rejects: counted, its chain declared, nothing tokenized. */
+  private filteredOut(line: string): boolean {
+    if (!line.startsWith("-A ")) return false;
+    const end = line.indexOf(" ", 3);
+    const chain = end === -1 ? line.slice(3) : line.slice(3, end);
+    if (chain === "" || chain.startsWith('"')) return false;
+    const table = this.activeTable();
+    if (this.keepRules!(table.name, chain)) return false;
+    this.chain(table, chain);
+    this.dump.filteredRules++;
+    return true;
   }
 }
 
