@@ -649,9 +649,11 @@ EOF
   STEP_TOTAL=${#STEPS[@]}
 }
 
-# Namespaces to list one by one when scoped; "-A" otherwise.
-scoped_get() { # OUT NAME SCOPE STEP [extra namespace]
-  local out=$1 name=$2 scope=$3 step=$4 extra=${5:-} t="$WORK/tmp" ns i=0 ok=0 parts=()
+# Get NAME across all namespaces, or namespace by namespace when scoped. With
+# --namespace, DEFAULT_FILTER (a selector) also takes the few objects of the
+# default namespace that network diagnosis needs.
+scoped_get() { # OUT NAME SCOPE STEP [DEFAULT_FILTER]
+  local out=$1 name=$2 scope=$3 step=$4 default_filter=${5:-} t="$WORK/tmp" ns i=0 ok=0 parts=() args
   if [ "$scope" = cluster ] || [ -z "$SCOPE_NS" ]; then
     if kc_to "$t/get.json" "$t/get.err" get "$name" -A -o json; then
       mv "$t/get.json" "$out"
@@ -660,9 +662,15 @@ scoped_get() { # OUT NAME SCOPE STEP [extra namespace]
     record_error "$step" "$(error_message "$t/get.err")"
     return 1
   fi
-  for ns in $SCOPE_NS $extra; do
+  for ns in $SCOPE_NS default; do
     i=$((i + 1))
-    if kc_to "$t/get.$i.json" "$t/get.err" get "$name" -n "$ns" -o json; then
+    args=(get "$name" -n "$ns" -o json)
+    if [ "$ns" = default ]; then
+      case " $SCOPE_NS " in *" default "*) continue ;; esac
+      [ -n "$default_filter" ] || continue
+      args+=("$default_filter")
+    fi
+    if kc_to "$t/get.$i.json" "$t/get.err" "${args[@]}"; then
       parts+=("$t/get.$i.json")
       ok=1
     else
@@ -675,11 +683,15 @@ scoped_get() { # OUT NAME SCOPE STEP [extra namespace]
 }
 
 step_resource() {
-  local plural=$1 name=$2 scope=$3 t="$WORK/tmp" extra=""
+  local plural=$1 name=$2 scope=$3 t="$WORK/tmp" default_filter=""
   begin_step "resources: $plural"
-  # Node events are recorded in the default namespace.
-  [ "$plural" != events ] || case " $SCOPE_NS " in *" default "*) ;; *) extra=default ;; esac
-  if scoped_get "$t/raw.json" "$name" "$scope" "resources/$plural.json" "$extra"; then
+  # The API server's Service and node events live in the default namespace.
+  case $plural in
+    events) default_filter="--field-selector=involvedObject.kind=Node" ;;
+    services | endpoints) default_filter="--field-selector=metadata.name=kubernetes" ;;
+    endpointslices) default_filter="--selector=kubernetes.io/service-name=kubernetes" ;;
+  esac
+  if scoped_get "$t/raw.json" "$name" "$scope" "resources/$plural.json" "$default_filter"; then
     mask json "$t/counts" <"$t/raw.json" >"$ROOT/resources/$plural.json"
     add_mask_counts resources "$t/counts"
     rm -f "$t/raw.json"
@@ -826,13 +838,19 @@ node_targets() { # node
   done
 }
 
-# Why an exec failed: missing (the binary or file is not there), forbidden, other.
+# Why an exec failed: forbidden; binary (not in the image, or on the node for
+# chroot); file (the command ran, the file it reads is not there); unsupported
+# (this API server or pod cannot exec at all); other.
 # shellcheck disable=SC2016 # a literal $PATH, as container runtimes print it
 classify_exec_error() {
   if grep -Eqi 'forbidden' "$1"; then
     echo forbidden
-  elif grep -Eqi 'executable file not found|no such file or directory|not found in \$PATH|exit code 12[67]|command not found|applet not found|can.t execute' "$1"; then
-    echo missing
+  elif grep -Eqi 'executable file not found|not found in \$PATH|exit code 12[67]|command not found|applet not found|can.t execute' "$1"; then
+    echo binary
+  elif grep -Eqi 'no such file or directory' "$1"; then
+    echo file
+  elif grep -Eqi 'could not find the requested resource|unable to upgrade|upgrade request required|NotFound' "$1"; then
+    echo unsupported
   else
     echo other
   fi
@@ -840,18 +858,21 @@ classify_exec_error() {
 
 # exec_on_node TARGETS OUT CMD...: run CMD on the first target that has it.
 # Returns 0 on success, 1 if no target could, 2 if exec is forbidden. On failure
-# EXEC_FAIL_KIND is "missing" (no target has it) or "other", EXEC_FAIL_MSG says why.
+# EXEC_FAIL_KIND is the worst kind seen (other > unsupported > file > binary, see
+# classify_exec_error) and EXEC_FAIL_MSG says why, target by target.
 EXEC_LAST_TARGET=""
 EXEC_FAIL_KIND=""
 EXEC_FAIL_MSG=""
 exec_on_node() {
-  local targets=$1 out=$2 t="$WORK/tmp" ns pod c image mode key reasons="" other=""
+  local targets=$1 out=$2 t="$WORK/tmp" ns pod c image mode key kind reasons="" other="" worst=binary
   shift 2
   [ "$EXEC_FORBIDDEN" = 0 ] || return 2
   while IFS='|' read -r ns pod c image mode; do
     [ -n "$pod" ] || continue
     [ "$INTERRUPTED" = 0 ] || break
+    # Binaries are a property of the image; through chroot, of each node.
     key="$image>$mode>$1|"
+    [ "$mode" != chroot ] || key="$pod>$mode>$1|"
     case $MISSING_BINARIES in *"|$key"*)
       reasons="$reasons; $ns/$pod: $1 not in its image"
       continue ;;
@@ -862,14 +883,20 @@ exec_on_node() {
       return 0
     fi
     if [ "$mode" = chroot ]; then shift 2; fi
-    case $(classify_exec_error "$t/exec.err") in
+    kind=$(classify_exec_error "$t/exec.err")
+    case "$worst>$kind" in
+      binary\>file | binary\>unsupported | file\>unsupported | *\>other) worst=$kind ;;
+    esac
+    case $kind in
       forbidden)
         EXEC_FORBIDDEN=1
         record_error "nodes" "pods/exec is forbidden, no node data collected: $(error_message "$t/exec.err")"
         return 2 ;;
-      missing)
-        # Only a missing binary is a property of the image; a missing file is not.
-        case $1 in cat | ls) ;; *) MISSING_BINARIES="$MISSING_BINARIES$key" ;; esac
+      binary)
+        # A property of the image: no need to try it again in this image.
+        MISSING_BINARIES="$MISSING_BINARIES$key"
+        if [ "$mode" = chroot ]; then reasons="$reasons; $ns/$pod: $1 not on the node"; else reasons="$reasons; $ns/$pod: $1 not in its image"; fi ;;
+      file | unsupported)
         reasons="$reasons; $ns/$pod: $(error_message "$t/exec.err")" ;;
       *)
         other="$ns/$pod: $(error_message "$t/exec.err")"
@@ -879,13 +906,9 @@ exec_on_node() {
 $targets
 EOF
   rm -f "$out"
-  if [ -n "$other" ]; then
-    EXEC_FAIL_KIND=other
-    EXEC_FAIL_MSG=$other
-  else
-    EXEC_FAIL_KIND=missing
-    EXEC_FAIL_MSG=${reasons#; }
-  fi
+  EXEC_FAIL_KIND=$worst
+  EXEC_FAIL_MSG=${reasons#; }
+  [ -z "$other" ] || EXEC_FAIL_MSG=$other
   return 1
 }
 
@@ -993,10 +1016,20 @@ step_node() {
         mask text "$t/counts" <"$t/node.out" >"$dir/$file"
         add_mask_counts nodes "$t/counts"
         log "nodes/$node/$file: from $EXEC_LAST_TARGET"
-      elif [ "$ok" = 0 ] && [ "$tried" = 1 ] && [ "$EXEC_FAIL_KIND" = other ]; then
+        case "$file|$EXEC_LAST_TARGET" in
+          "resolv.conf|"*", pod)")
+            # Not the node's /etc/resolv.conf: the one the kubelet gives to
+            # host-network pods (its resolvConf), which CoreDNS forwards to.
+            log "nodes/$node/resolv.conf: as seen in a host-network pod, i.e. the kubelet's resolvConf" ;;
+        esac
+      elif [ "$ok" = 0 ] && [ "$tried" = 1 ] && [ "$EXEC_FAIL_KIND" != binary ]; then
         # The very first command failed in every pod for a reason other than a
-        # missing binary (exec unsupported, node unreachable): stop here.
-        record_error "nodes/$node" "exec failed in every pod on this node, node data skipped: $EXEC_FAIL_MSG"
+        # missing binary (exec not possible, node unreachable): stop here.
+        if [ "$EXEC_FAIL_KIND" = other ]; then
+          record_error "nodes/$node" "exec failed in every pod on this node, node data skipped: $EXEC_FAIL_MSG"
+        else
+          record_unavailable "nodes/$node" "kubectl exec is not possible here, node data skipped: $EXEC_FAIL_MSG"
+        fi
         break
       else
         record_exec_failure "nodes/$node/$file"
@@ -1133,6 +1166,8 @@ finalize() {
     printf '%s: the snapshot is incomplete; see "errors" in manifest.json and collector.log\n' "$PROG" >&2
     awk -F'\t' 'NR <= 5 { printf "  %s: %s\n", $1, $2 } NR == 6 { print "  ..." }' "$WORK/errors.tsv" >&2
   fi
+  # Ctrl-C: the partial snapshot is written, but the run did not finish.
+  [ "$INTERRUPTED" = 0 ] || exit 130
   if [ "$data_files" = 0 ]; then
     printf '%s: nothing could be collected (every request failed); check your access to the cluster\n' "$PROG" >&2
     exit 1
