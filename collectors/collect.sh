@@ -703,6 +703,8 @@ step_configmaps() {
   local t="$WORK/tmp" ns i=0 parts=()
   begin_step "resources: configmaps (network configuration only)"
   for ns in kube-system $COMPONENT_NS; do
+    # kube-system comes first, whether or not network components run there.
+    [ "$ns" != kube-system ] || [ "$i" = 0 ] || continue
     i=$((i + 1))
     if [ "$ns" = kube-system ]; then
       # shellcheck disable=SC2086 # word splitting intended: a list of names
@@ -956,9 +958,16 @@ DEBUG_TARGETS=""
 start_debug_pod() {
   local node=$1 t="$WORK/tmp" pod phase i created
   DEBUG_TARGETS=""
+  # The sysadmin profile (privileged: iptables-save, dmesg) needs kubectl 1.27+.
   kc_to "$t/debug.out" "$t/debug.err" debug "node/$node" -n "$DEBUG_NS" --image="$DEBUG_IMAGE" \
     --profile=sysadmin -- sleep "$DEBUG_POD_SECONDS"
   created=$?
+  if [ "$created" != 0 ] && grep -q 'unknown flag: --profile' "$t/debug.err"; then
+    log "kubectl debug has no --profile: the debug pod is not privileged, some commands may fail"
+    kc_to "$t/debug.out" "$t/debug.err" debug "node/$node" -n "$DEBUG_NS" --image="$DEBUG_IMAGE" \
+      -- sleep "$DEBUG_POD_SECONDS"
+    created=$?
+  fi
   pod=$(sed -n 's/^Creating debugging pod \([^ ]*\) with container.*/\1/p' "$t/debug.out" "$t/debug.err" | head -n 1)
   # Even a failed command may have created the pod: never leave one behind.
   [ -z "$pod" ] || DEBUG_PODS="$DEBUG_PODS $DEBUG_NS/$pod"

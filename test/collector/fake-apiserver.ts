@@ -31,6 +31,7 @@ export interface RequestRecord {
   method: string;
   path: string;
   query: URLSearchParams;
+  accept?: string;
   /** The argv of an exec request. */
   command?: string[];
 }
@@ -325,6 +326,9 @@ export async function startFakeApiServer(options: FakeApiOptions = {}): Promise<
         status(403, "Forbidden", `pods "${podName}" is forbidden: User "system:serviceaccount:support:netdiag" cannot create resource "pods/exec" in API group "" in the namespace "${ns}"`, { name: podName, kind: "pods" }),
       );
     if (options.execUnsupported) return reject(404, status(404, "NotFound", "the server could not find the requested resource"));
+    // kubectl before 1.30 (or with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false) asks for SPDY/3.1.
+    if (String(req.headers.upgrade ?? "").toLowerCase() !== "websocket")
+      return reject(404, status(404, "NotFound", "fake apiserver: exec over SPDY is not implemented, only WebSocket (kubectl 1.30+)"));
     const pod = findPod(ns, podName);
     if (!pod) return reject(404, status(404, "NotFound", `pods "${podName}" not found`));
 
@@ -401,7 +405,7 @@ export async function startFakeApiServer(options: FakeApiOptions = {}): Promise<
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname.replace(/\/$/, "");
     const method = req.method ?? "GET";
-    requests.push({ method, path, query: url.searchParams });
+    requests.push({ method, path, query: url.searchParams, accept: req.headers.accept ?? "" });
 
     if (path === "/version") return send(res, 200, version);
     const doc = discovery.get(path);
