@@ -95,11 +95,13 @@ function is_proxy_var(n) {
   return n == "HTTP_PROXY" || n == "HTTPS_PROXY" || n == "NO_PROXY" ||
          n == "http_proxy" || n == "https_proxy" || n == "no_proxy"
 }
-function add_pattern(key, value, suffix_len) {
+# A pattern is key, value, suffix: only the value is replaced. The suffix is one
+# character (a closing quote, the @ of URL credentials) or empty.
+function add_pattern(key, value, suffix) {
   npat++
   pat_key[npat] = key
-  pat_full[npat] = key value (suffix_len ? "@" : "")
-  pat_suffix[npat] = suffix_len
+  pat_full[npat] = key value suffix
+  pat_suffix[npat] = (suffix == "" ? 0 : 1)
 }
 # Replace the secret part of each pattern match by <redacted>, keeping the key
 # (e.g. "password=") and the suffix. Matching runs on a lower-cased copy, so the
@@ -126,21 +128,28 @@ function mask_patterns(s,    i, out, rest, lc, start, len, klen, slen) {
 BEGIN {
   keys = "(password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client-key-data|credentials?)"
   if (mode == "json") {
-    # Inside JSON strings: stop at a quote or backslash (JSON escapes stay whole),
-    # but read through \uXXXX escapes (kubectl escapes & < > that way).
-    value = "([^\"\\\\ ,;<]|\\\\u[0-9a-f][0-9a-f][0-9a-f][0-9a-f])+"
-    add_pattern(keys "(=|\\\\?\"[ ]*:[ ]*\\\\?\")", value, 0)
-    add_pattern("bearer[ ]+", "[a-z0-9._~+/=-]+", 0)
-    add_pattern("://", "[^/@ \"\\\\<]+:[^/@ \"\\\\<]+", 1)
-    add_pattern("", "eyj[a-z0-9_-]+\\.[a-z0-9_-]+\\.[a-z0-9_-]+", 0)
-    add_pattern("-----begin [a-z ]*private key-----", "[a-z0-9+/=\\\\ ]+", 0)
+    # Inside JSON strings: never past a quote or backslash (JSON escapes stay
+    # whole), but through \uXXXX escapes (kubectl escapes & < > that way).
+    u = "\\\\u[0-9a-f][0-9a-f][0-9a-f][0-9a-f]"
+    # "password": "…" (also inside a JSON string: \"password\": \"…\"): up to the quote.
+    add_pattern(keys "\\\\?\"[ ]*:[ ]*\\\\?\"", "([^\"\\\\]|" u ")+", "")
+    # --password=… inside a string: up to the next separator.
+    add_pattern(keys "=", "([^\"\\\\ ,;<]|" u ")+", "")
+    add_pattern("bearer[ ]+", "[a-z0-9._~+/=-]+", "")
+    add_pattern("://", "[^/@ \"\\\\<]+:[^/@ \"\\\\<]+", "@")
+    add_pattern("", "eyj[a-z0-9_-]+\\.[a-z0-9_-]+\\.[a-z0-9_-]+", "")
+    add_pattern("-----begin [a-z ]*private key-----", "[a-z0-9+/=\\\\ ]+", "")
   } else {
+    sep = "[\"']?[ \t]*[:=][ \t]*"
     value = "[^ \t\"'\\\\,;&<]+"
-    add_pattern("authorization[\"']?[ \t]*[:=][ \t]*[\"']?([a-z]+[ \t]+)?", value, 0)
-    add_pattern("bearer[ \t]+", "[a-z0-9._~+/=-]+", 0)
-    add_pattern(keys "[\"']?[ \t]*[:=][ \t]*[\"']?", value, 0)
-    add_pattern("://", "[^/@ \t\"'<]+:[^/@ \t\"'<]+", 1)
-    add_pattern("", "eyj[a-z0-9_-]+\\.[a-z0-9_-]+\\.[a-z0-9_-]+", 0)
+    add_pattern("authorization" sep "[\"']?([a-z]+[ \t]+)?", value, "")
+    add_pattern("bearer[ \t]+", "[a-z0-9._~+/=-]+", "")
+    # Quoted values up to their closing quote, then bare ones up to a separator.
+    add_pattern(keys sep "\"", "[^\"<]+", "\"")
+    add_pattern(keys sep "'", "[^'<]+", "'")
+    add_pattern(keys sep, value, "")
+    add_pattern("://", "[^/@ \t\"'<]+:[^/@ \t\"'<]+", "@")
+    add_pattern("", "eyj[a-z0-9_-]+\\.[a-z0-9_-]+\\.[a-z0-9_-]+", "")
   }
   env_ind = -1
   secret_flag_ind = -1

@@ -52,7 +52,11 @@ export interface RunOptions {
   kubeconfig: string;
   /** Called once with the child, e.g. to interrupt it. */
   onSpawn?: (child: ReturnType<typeof spawn>) => void;
+  /** Run in its own process group, so a test can signal the group as a terminal's Ctrl-C does. */
+  detached?: boolean;
   command?: string;
+  /** Directories put in front of PATH. */
+  pathPrefix?: string;
 }
 
 /** Run the collector (or the kubectl plugin) with a clean environment pointing at the kubeconfig. */
@@ -61,7 +65,7 @@ export function runCollector(args: string[], opts: RunOptions): Promise<RunResul
     const child = spawn(opts.command ?? COLLECT, args, {
       cwd: opts.cwd,
       env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        PATH: (opts.pathPrefix ? opts.pathPrefix + ":" : "") + (process.env.PATH ?? "/usr/bin:/bin"),
         HOME: opts.cwd,
         KUBECONFIG: opts.kubeconfig,
         // kubectl's discovery cache, private to this run
@@ -69,6 +73,7 @@ export function runCollector(args: string[], opts: RunOptions): Promise<RunResul
         TMPDIR: opts.cwd,
       },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: opts.detached ?? false,
     });
     let stdout = "";
     let stderr = "";
