@@ -36,8 +36,9 @@ export function loadTemplate(
   hb: typeof Handlebars,
   file: string,
   options: CompileOptions,
+  reportsDir = findReportsDir(file),
 ): HandlebarsTemplateDelegate {
-  const path = join(findReportsDir(file), file);
+  const path = join(reportsDir, file);
   const source = readFileSync(path, "utf8");
   let ast: hbs.AST.Program;
   try {

@@ -14,6 +14,8 @@ import { checkedSummary, countNodes, foldSymptoms, severityCounts, type FindingN
 import type { Formatter } from "./types.js";
 
 export const MARKDOWN_TEMPLATE = "report.md.hbs";
+/** Objects named in a summary-table cell before "and N more". */
+const TABLE_OBJECTS = 3;
 
 const str = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
 
@@ -40,7 +42,11 @@ function markdownHelpers(): Record<string, Handlebars.HelperDelegate> {
     fence: (lines: unknown, info: unknown) =>
       fencedBlock(Array.isArray(lines) ? lines.map(str) : [str(lines)], typeof info === "string" ? info : ""),
     subject: (ref: ObjectRef) => subject(ref),
-    subjectCell: (refs: ObjectRef[]) => refs.map((r) => subject(r, true)).join(", "),
+    /** The first objects of a finding for the summary table; the section below lists them all. */
+    subjectCell: (refs: ObjectRef[]) => {
+      const shown = refs.slice(0, TABLE_OBJECTS).map((r) => subject(r, true)).join(", ");
+      return refs.length > TABLE_OBJECTS ? `${shown} and ${refs.length - TABLE_OBJECTS} more` : shown;
+    },
     evidenceLocation: (e: Evidence) => evidenceLocation(e),
     /** 1-based position for numbered lists from @index. */
     ordinal: (index: unknown) => (typeof index === "number" ? index + 1 : ""),

@@ -97,9 +97,17 @@ function severityTag(ctx: Ctx, severity: Severity): string {
   return ctx.paint(SEVERITY_STYLE[severity], severity.toUpperCase().padEnd(SEVERITY_WIDTH));
 }
 
-function headline(ctx: Ctx, f: Finding): string {
-  const advice = f.advice ? ctx.paint(ANSI.dim, " (advice)") : "";
-  return `${severityTag(ctx, f.severity)}  ${ctx.paint(ANSI.bold, oneLine(f.title))}  ${ctx.paint(ANSI.dim, oneLine(f.cause))}${advice}`;
+/**
+ * `SEVERITY  Title  cause.id`, starting at column `indent`; when that overflows
+ * the width the cause id moves to its own line under the title.
+ */
+function headline(ctx: Ctx, f: Finding, prefix: string, indent: number): string[] {
+  const title = oneLine(f.title);
+  const cause = oneLine(f.cause) + (f.advice ? " (advice)" : "");
+  const head = `${prefix}${severityTag(ctx, f.severity)}  ${ctx.paint(ANSI.bold, title)}`;
+  const plainLength = indent + SEVERITY_WIDTH + 2 + title.length + 2 + cause.length;
+  if (plainLength <= ctx.width) return [`${head}  ${ctx.paint(ANSI.dim, cause)}`];
+  return [head, " ".repeat(indent + SEVERITY_WIDTH + 2) + ctx.paint(ANSI.dim, cause)];
 }
 
 function evidenceRows(block: Block, ctx: Ctx, indent: number, f: Finding): void {
@@ -129,7 +137,7 @@ function findingBody(block: Block, ctx: Ctx, indent: number, f: Finding, full: b
 /** Symptoms under their root: a one-line headline with objects, and the full body when verbose. */
 function symptomRows(block: Block, ctx: Ctx, indent: number, nodes: readonly FindingNode[]): void {
   for (const node of nodes) {
-    block.lines.push(`${" ".repeat(indent)}${ctx.paint(ANSI.dim, "↳")} ${headline(ctx, node.finding)}`);
+    block.lines.push(...headline(ctx, node.finding, `${" ".repeat(indent)}${ctx.paint(ANSI.dim, "↳")} `, indent + 2));
     const bodyIndent = indent + 2 + SEVERITY_WIDTH + 2;
     findingBody(block, ctx, bodyIndent, node.finding, ctx.verbose);
     symptomRows(block, ctx, indent + 2, node.symptoms);
@@ -141,7 +149,7 @@ function rootRows(block: Block, ctx: Ctx, roots: readonly FindingNode[]): void {
   const bodyIndent = 1 + rankWidth + 2 + SEVERITY_WIDTH + 2;
   for (const root of roots) {
     const f = root.finding;
-    block.lines.push(` ${String(f.rank).padStart(rankWidth)}  ${headline(ctx, f)}`);
+    block.lines.push(...headline(ctx, f, ` ${String(f.rank).padStart(rankWidth)}  `, 1 + rankWidth + 2));
     findingBody(block, ctx, bodyIndent, f, true);
     if (root.symptoms.length > 0) {
       const n = countNodes(root.symptoms);
@@ -159,7 +167,8 @@ function header(block: Block, ctx: Ctx, report: Report): void {
     `snapshot ${s.source}`,
     s.collectedAt ? `collected ${s.collectedAt}` : undefined,
   ].filter((x): x is string => x !== undefined);
-  block.lines.push(`${ctx.paint(ANSI.bold, "kube-netdiag")} · ${oneLine(where.join(" · "))}`);
+  const [first = "", ...rest] = wrapItems(["kube-netdiag", ...where.map(oneLine)], " · ", ctx.width);
+  block.lines.push(first.replace("kube-netdiag", ctx.paint(ANSI.bold, "kube-netdiag")), ...rest);
   if (report.findings.length === 0) return;
   const counts = severityCounts(report.summary.bySeverity)
     .map((c) => ctx.paint(SEVERITY_STYLE[c.severity], `${c.count} ${c.severity}`))
