@@ -45,6 +45,8 @@ function htmlHelpers(): Record<string, Handlebars.HelperDelegate> {
   return {
     inlineCode: (text: unknown) => new Handlebars.SafeString(inlineCodeHtml(typeof text === "string" ? text : "")),
     upper: (text: unknown) => String(text ?? "").toUpperCase(),
+    /** `2026-11-22T10:30:00Z` → `2026-11-22 10:30:00 UTC`; anything else as given. */
+    timestamp: (text: unknown) => String(text ?? "").replace(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/, "$1 $2 UTC"),
     plural: (n: unknown, word: unknown) => `${String(n)} ${String(word)}${n === 1 ? "" : "s"}`,
     eq: (a: unknown, b: unknown) => a === b,
     subjectLabel: (ref: ObjectRef) => subjectLabel(ref),
