@@ -9,6 +9,13 @@ export interface SkippedRule {
   reason?: string;
 }
 
+/** For `--symptom`: each candidate cause, and whether it was found, ruled out or could not be checked. */
+export interface SymptomCheck {
+  id: string;
+  description: string;
+  causes: { cause: string; status: "found" | "ruled-out" | "not-checked"; detail?: string }[];
+}
+
 export interface Report {
   format: "netdiag-report/v1";
   snapshot: { source: string; collectedAt?: string; cluster?: string; format?: string };
@@ -23,4 +30,5 @@ export interface Report {
     notes: string[];
   };
   warnings: string[];
+  symptom?: SymptomCheck;
 }
