@@ -6,7 +6,7 @@
  */
 import type { Evidence, ObjectRef } from "../types/evidence.js";
 import { LAYERS, SEVERITIES, type Finding, type Layer, type Severity } from "../types/finding.js";
-import type { Report } from "../types/report.js";
+import type { Report, SymptomCheck } from "../types/report.js";
 
 /** A finding with the symptoms it explains attached below it. */
 export interface FindingNode {
@@ -91,6 +91,16 @@ export function humanizeKey(key: string): string {
 
 export function checkedSummary(checked: Record<string, number>): { label: string; count: number }[] {
   return Object.entries(checked).map(([key, count]) => ({ label: humanizeKey(key), count }));
+}
+
+/** A `--symptom` check's candidate causes by outcome, each as `cause (detail)`, in the check's order. */
+export function symptomOutcome(check: SymptomCheck): { found: string[]; ruledOut: string[]; notChecked: string[] } {
+  const show = (c: SymptomCheck["causes"][number]): string => (c.detail ? `${c.cause} (${c.detail})` : c.cause);
+  return {
+    found: check.causes.filter((c) => c.status === "found").map(show),
+    ruledOut: check.causes.filter((c) => c.status === "ruled-out").map(show),
+    notChecked: check.causes.filter((c) => c.status === "not-checked").map(show),
+  };
 }
 
 // --- request-path diagram -------------------------------------------------

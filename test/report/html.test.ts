@@ -101,6 +101,14 @@ describe("html formatter", () => {
     expect(html).toContain("set <code>resolvConf: /run/systemd/resolve/resolv.conf</code> in the kubelet");
   });
 
+  it("with --symptom, lists each candidate cause with its outcome", () => {
+    const html = FORMATTERS.html(corednsDownReport(), opts);
+    expect(html).toContain('<h2 id="symptom-title">Symptom: <code>Could not resolve host</code> / DNS failures</h2>');
+    expect(html).toContain('<li class="outcome outcome-found"><span class="pill">found</span><code>dns.forward-loop</code><span class="detail">rank 1</span></li>');
+    expect(html).toContain('<li class="outcome outcome-ruled-out"><span class="pill">ruled out</span><code>dns.upstream-failing</code></li>');
+    expect(FORMATTERS.html(selectorMismatchReport(), opts)).not.toContain('id="symptom"');
+  });
+
   it("says plainly when nothing is wrong, with what was checked", () => {
     const html = FORMATTERS.html(healthyReport(), opts);
     expect(html).toContain("<strong>No problems found.</strong> 60 rules checked 9 namespaces, 3 nodes, 41 pods");

@@ -46,6 +46,15 @@ describe("json formatter", () => {
     expect(Object.keys(parsed.coverage as object)).toEqual(["rulesRun", "rulesSkipped", "checked", "notes"]);
   });
 
+  it("puts the --symptom check last, keys in a fixed order", () => {
+    const parsed = JSON.parse(FORMATTERS.json(corednsDownReport(), opts)) as Record<string, unknown>;
+    expect(Object.keys(parsed).at(-1)).toBe("symptom");
+    const symptom = parsed.symptom as { causes: Record<string, unknown>[] };
+    expect(Object.keys(symptom)).toEqual(["id", "description", "causes"]);
+    expect(Object.keys(symptom.causes[0]!)).toEqual(["cause", "status", "detail"]);
+    expect(Object.keys(JSON.parse(FORMATTERS.json(healthyReport(), opts)) as object)).not.toContain("symptom");
+  });
+
   it("lists findings in rank order whatever order it is given them in", () => {
     const report = corednsDownReport();
     const shuffled: Report = { ...report, findings: [...report.findings].reverse() };

@@ -98,6 +98,15 @@ describe("markdown formatter", () => {
     expect(md).toContain("label value \\`a and a stray backtick");
   });
 
+  it("with --symptom, tabulates each candidate cause's outcome before the root causes", () => {
+    const md = FORMATTERS.md(corednsDownReport(), opts);
+    expect(md).toContain("## Symptom: `Could not resolve host` / DNS failures\n");
+    expect(md).toContain("| `dns.forward-loop` | **found** | rank 1 |");
+    expect(md).toContain("| `dns.upstream-failing` | ruled out |  |");
+    expect(md).toContain("| `policy.default-deny-blocks` | not checked | no rule for this cause is loaded |");
+    expect(md.indexOf("## Symptom")).toBeLessThan(md.indexOf("## Root causes"));
+  });
+
   it("says plainly when nothing is wrong, with what was checked and what could not be", () => {
     const md = FORMATTERS.md(healthyReport(), opts);
     expect(md).toContain("**No problems found.** Checked namespaces 9 · nodes 3 · pods 41");

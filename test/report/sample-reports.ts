@@ -8,7 +8,7 @@
  */
 import { refKey, type Evidence, type ObjectRef } from "../../src/types/evidence.js";
 import { SEVERITIES, type Finding, type Layer, type Severity } from "../../src/types/finding.js";
-import type { Report, SkippedRule } from "../../src/types/report.js";
+import type { Report, SkippedRule, SymptomCheck } from "../../src/types/report.js";
 
 /** What a hostile cluster can put in strings we render: a label/env value, a log line. */
 export const HOSTILE_SCRIPT = "<script>alert(1)</script>";
@@ -63,6 +63,7 @@ interface ReportInput {
   checked: Record<string, number>;
   notes?: string[];
   warnings?: string[];
+  symptom?: SymptomCheck;
 }
 
 function report(input: ReportInput): Report {
@@ -87,6 +88,7 @@ function report(input: ReportInput): Report {
       notes: input.notes ?? [],
     },
     warnings: input.warnings ?? [],
+    ...(input.symptom ? { symptom: input.symptom } : {}),
   };
 }
 
@@ -359,6 +361,20 @@ export function corednsDownReport(): Report {
     findings: [loop, pressure, unavailable, lookups],
     rulesRun: 61,
     checked: { ...CHECKED, nodeDataSets: 3 },
+    // Diagnosed with `--symptom dns`: the user reported DNS failures.
+    symptom: {
+      id: "dns",
+      description: "`Could not resolve host` / DNS failures",
+      causes: [
+        { cause: "dns.coredns-unavailable", status: "found", detail: "rank 3" },
+        { cause: "dns.forward-loop", status: "found", detail: "rank 1" },
+        { cause: "dns.upstream-failing", status: "ruled-out" },
+        { cause: "dns.corefile-invalid", status: "ruled-out" },
+        { cause: "dns.egress-blocked-by-policy", status: "not-checked", detail: "snapshot lacks resources/networkpolicies.json (resources/networkpolicies: Forbidden)" },
+        { cause: "policy.default-deny-blocks", status: "not-checked", detail: "no rule for this cause is loaded" },
+        { cause: "proxy.not-running", status: "ruled-out" },
+      ],
+    },
   });
 }
 

@@ -101,6 +101,19 @@ describe("text formatter", () => {
     expect(text).toContain("! resources/pods.json: item 17 skipped");
   });
 
+  it("with --symptom, says which candidate causes were found, ruled out or could not be checked", () => {
+    const text = FORMATTERS.text(corednsDownReport(), plain);
+    expect(text).toContain("SYMPTOM  `Could not resolve host` / DNS failures (--symptom dns)");
+    expect(text).toContain("  found        dns.coredns-unavailable (rank 3) · dns.forward-loop (rank 1)\n");
+    expect(text).toContain("  ruled out    dns.upstream-failing · dns.corefile-invalid · proxy.not-running\n");
+    expect(text).toContain(
+      "  not checked  dns.egress-blocked-by-policy (snapshot lacks resources/networkpolicies.json (resources/networkpolicies: Forbidden))\n" +
+        "               policy.default-deny-blocks (no rule for this cause is loaded)\n",
+    );
+    expect(text.indexOf("SYMPTOM")).toBeLessThan(text.indexOf("ROOT CAUSES"));
+    expect(FORMATTERS.text(selectorMismatchReport(), plain)).not.toContain("SYMPTOM");
+  });
+
   it("says plainly when nothing is wrong, and what it checked", () => {
     const text = FORMATTERS.text(healthyReport(), plain);
     expect(text).toContain("No problems found. 1 rule could not run for missing data (see coverage).");

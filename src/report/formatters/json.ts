@@ -18,7 +18,7 @@ function ordered(obj: object, order: readonly string[]): Plain {
   return out;
 }
 
-const REPORT_KEYS = ["format", "snapshot", "summary", "findings", "coverage", "warnings"] as const;
+const REPORT_KEYS = ["format", "snapshot", "summary", "findings", "coverage", "warnings", "symptom"] as const;
 const SNAPSHOT_KEYS = ["source", "collectedAt", "cluster", "format"] as const;
 const SUMMARY_KEYS = ["findings", "rootCauses", "bySeverity"] as const;
 const SEVERITY_KEYS = ["critical", "high", "medium", "low", "info"] as const;
@@ -32,6 +32,8 @@ const SUBJECT_KEYS = ["kind", "namespace", "name"] as const;
 const EVIDENCE_KEYS = ["file", "path", "line", "excerpt"] as const;
 const COVERAGE_KEYS = ["rulesRun", "rulesSkipped", "checked", "notes"] as const;
 const SKIPPED_KEYS = ["ruleId", "cause", "missing", "reason"] as const;
+const SYMPTOM_KEYS = ["id", "description", "causes"] as const;
+const SYMPTOM_CAUSE_KEYS = ["cause", "status", "detail"] as const;
 
 function orderedFinding(f: Finding): Plain {
   return ordered(
@@ -55,6 +57,9 @@ export function toOrderedJson(report: Report): Plain {
         { ...report.coverage, rulesSkipped: report.coverage.rulesSkipped.map((s) => ordered(s, SKIPPED_KEYS)) },
         COVERAGE_KEYS,
       ),
+      ...(report.symptom
+        ? { symptom: ordered({ ...report.symptom, causes: report.symptom.causes.map((c) => ordered(c, SYMPTOM_CAUSE_KEYS)) }, SYMPTOM_KEYS) }
+        : {}),
     },
     REPORT_KEYS,
   );

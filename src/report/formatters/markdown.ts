@@ -51,6 +51,7 @@ function markdownHelpers(): Record<string, Handlebars.HelperDelegate> {
     /** 1-based position for numbered lists from @index. */
     ordinal: (index: unknown) => (typeof index === "number" ? index + 1 : ""),
     upper: (text: unknown) => str(text).toUpperCase(),
+    eq: (a: unknown, b: unknown) => a === b,
     /** "2 rules", "1 rule". */
     plural: (n: unknown, word: unknown) => `${str(n)} ${str(word)}${n === 1 ? "" : "s"}`,
     severityCounts: (bySeverity: Record<Severity, number>) =>

@@ -8,7 +8,7 @@
 import type { Finding, Severity } from "../../types/finding.js";
 import type { Report } from "../../types/report.js";
 import {
-  checkedSummary, countNodes, evidenceLocation, foldSymptoms, oneLine, severityCounts, subjectLabel,
+  checkedSummary, countNodes, evidenceLocation, foldSymptoms, oneLine, severityCounts, subjectLabel, symptomOutcome,
   type FindingNode,
 } from "../view.js";
 import type { FormatOptions, Formatter } from "./types.js";
@@ -81,14 +81,17 @@ class Block {
 
   /** `label   value` rows; each value is wrapped and its continuation lines aligned under it. */
   labelled(indent: number, label: string, values: string[], style = "", wrapValues = true): void {
+    const width = this.proseWidth(indent + LABEL_WIDTH);
+    const lines = values.flatMap((value) => (wrapValues ? wrap(oneLine(value), width) : [oneLine(value)]));
+    this.labelledLines(indent, label, lines, style);
+  }
+
+  /** `label   line`, then the other lines aligned under the first. */
+  labelledLines(indent: number, label: string, lines: string[], style = ""): void {
     const pad = " ".repeat(indent + LABEL_WIDTH);
-    values.forEach((value, i) => {
-      const text = oneLine(value);
-      const parts = wrapValues ? wrap(text, this.proseWidth(indent + LABEL_WIDTH)) : [text];
-      parts.forEach((part, j) => {
-        const head = i === 0 && j === 0 ? " ".repeat(indent) + this.ctx.paint(ANSI.dim, label.padEnd(LABEL_WIDTH)) : pad;
-        this.lines.push(head + this.ctx.paint(style, part));
-      });
+    lines.forEach((line, i) => {
+      const head = i === 0 ? " ".repeat(indent) + this.ctx.paint(ANSI.dim, label.padEnd(LABEL_WIDTH)) : pad;
+      this.lines.push(head + this.ctx.paint(style, line));
     });
   }
 }
@@ -122,7 +125,11 @@ function evidenceRows(block: Block, ctx: Ctx, indent: number, f: Finding): void 
 
 /** The body under a headline: what is wrong, where, how to fix and check it. */
 function findingBody(block: Block, ctx: Ctx, indent: number, f: Finding, full: boolean): void {
-  if (f.subjects.length > 0) block.labelled(indent, "objects", [f.subjects.map(subjectLabel).join(", ")]);
+  if (f.subjects.length > 0) {
+    // Wrapped between objects, never inside one: "Pod shop/web-…" stays on one line.
+    const objects = wrapItems(f.subjects.map((s) => oneLine(subjectLabel(s))), ", ", block.proseWidth(indent + LABEL_WIDTH));
+    block.labelledLines(indent, "objects", objects);
+  }
   if (!full) return;
   if (f.message) block.prose(indent, f.message);
   if (f.remediation.length > 0) block.labelled(indent, "fix", f.remediation.map((r, i) => (f.remediation.length > 1 ? `${i + 1}. ${r}` : r)));
@@ -205,9 +212,7 @@ function coverage(block: Block, ctx: Ctx, report: Report): void {
   const checked = checkedSummary(c.checked).map((x) => oneLine(`${x.label} ${x.count}`));
   block.labelled(2, "rules", [rules]);
   const pad = " ".repeat(2 + LABEL_WIDTH);
-  wrapItems(checked, " · ", block.proseWidth(2 + LABEL_WIDTH)).forEach((l, i) =>
-    block.lines.push((i === 0 ? `  ${ctx.paint(ANSI.dim, "checked".padEnd(LABEL_WIDTH))}` : pad) + l),
-  );
+  block.labelledLines(2, "checked", wrapItems(checked, " · ", block.proseWidth(2 + LABEL_WIDTH)));
   if (c.rulesSkipped.length > 0) {
     const n = c.rulesSkipped.length;
     block.labelled(2, "skipped", [`${n} rule${n === 1 ? "" : "s"} could not run for missing data:`], ANSI.yellow);
@@ -218,6 +223,29 @@ function coverage(block: Block, ctx: Ctx, report: Report): void {
     }
   }
   if (c.notes.length > 0) block.labelled(2, "notes", c.notes);
+}
+
+/** `--symptom`: which of the symptom's candidate causes were found, ruled out, or could not be checked. */
+function symptomCheck(block: Block, ctx: Ctx, report: Report): void {
+  const check = report.symptom;
+  if (!check) return;
+  block.lines.push(`${ctx.paint(ANSI.bold, "SYMPTOM")}  ${oneLine(check.description)} ${ctx.paint(ANSI.dim, `(--symptom ${oneLine(check.id)})`)}`);
+  const outcome = symptomOutcome(check);
+  const width = "not checked  ".length;
+  const rows: [string, string[], string][] = [
+    ["found", outcome.found, ANSI.boldRed],
+    ["ruled out", outcome.ruledOut, ""],
+    ["not checked", outcome.notChecked, ANSI.yellow],
+  ];
+  for (const [label, causes, style] of rows) {
+    if (causes.length === 0) continue;
+    // Causes not checked carry a reason each: one per line; the others pack together.
+    const lines = label === "not checked" ? causes.map(oneLine) : wrapItems(causes.map(oneLine), " · ", block.proseWidth(2 + width));
+    lines.forEach((line, i) =>
+      block.lines.push(`  ${i === 0 ? ctx.paint(ANSI.dim, label.padEnd(width)) : " ".repeat(width)}${ctx.paint(style, line)}`),
+    );
+  }
+  block.lines.push("");
 }
 
 function warnings(block: Block, ctx: Ctx, report: Report): void {
@@ -236,6 +264,7 @@ export function renderText(report: Report, options: FormatOptions): string {
   const block = new Block(ctx);
   header(block, ctx, report);
   block.lines.push("");
+  symptomCheck(block, ctx, report);
   const nodes = foldSymptoms(report.findings);
   const faults = nodes.filter((n) => !n.finding.advice);
   const advice = nodes.filter((n) => n.finding.advice);
