@@ -19,7 +19,7 @@ const TABLE_OBJECTS = 3;
 
 const str = (v: unknown): string => (v === undefined || v === null ? "" : String(v));
 
-function evidenceLocation(e: Evidence): string {
+function evidenceLocationMd(e: Evidence): string {
   if (e.line !== undefined) return `${codeSpan(e.file)} line ${e.line}`;
   if (e.path) return `${codeSpan(e.file)} at ${codeSpan(e.path)}`;
   return codeSpan(e.file);
@@ -47,7 +47,7 @@ function markdownHelpers(): Record<string, Handlebars.HelperDelegate> {
       const shown = refs.slice(0, TABLE_OBJECTS).map((r) => subject(r, true)).join(", ");
       return refs.length > TABLE_OBJECTS ? `${shown} and ${refs.length - TABLE_OBJECTS} more` : shown;
     },
-    evidenceLocation: (e: Evidence) => evidenceLocation(e),
+    evidenceLocation: (e: Evidence) => evidenceLocationMd(e),
     /** 1-based position for numbered lists from @index. */
     ordinal: (index: unknown) => (typeof index === "number" ? index + 1 : ""),
     upper: (text: unknown) => str(text).toUpperCase(),
