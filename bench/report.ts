@@ -51,7 +51,7 @@ function largeReport(roots: number): Report {
   const findings = [...rootFindings, ...symptoms];
   const bySeverity = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   for (const f of findings) bySeverity[f.severity]++;
-  return { ...base, findings, summary: { findings: findings.length, rootCauses: roots, bySeverity } };
+  return { ...base, findings, summary: { findings: findings.length, rootCauses: roots, advice: 0, bySeverity } };
 }
 
 const report = largeReport(ROOTS);

@@ -77,7 +77,8 @@ function report(input: ReportInput): Report {
     snapshot,
     summary: {
       findings: input.findings.length,
-      rootCauses: input.findings.filter((f) => f.explainedBy === undefined).length,
+      rootCauses: input.findings.filter((f) => f.explainedBy === undefined && !f.advice).length,
+      advice: input.findings.filter((f) => f.explainedBy === undefined && f.advice).length,
       bySeverity,
     },
     findings: [...input.findings].sort((a, b) => a.rank - b.rank),
