@@ -34,7 +34,7 @@ describe("json formatter", () => {
     expect(parsed.format).toBe("netdiag-report/v1");
     expect(Object.keys(parsed.snapshot as object)).toEqual(["source", "collectedAt", "cluster", "format"]);
     const summary = parsed.summary as Record<string, unknown>;
-    expect(Object.keys(summary)).toEqual(["findings", "rootCauses", "bySeverity"]);
+    expect(Object.keys(summary)).toEqual(["findings", "rootCauses", "advice", "bySeverity"]);
     expect(Object.keys(summary.bySeverity as object)).toEqual(["critical", "high", "medium", "low", "info"]);
     const first = (parsed.findings as Record<string, unknown>[])[0]!;
     expect(Object.keys(first).slice(0, 13)).toEqual([

@@ -20,7 +20,7 @@ function ordered(obj: object, order: readonly string[]): Plain {
 
 const REPORT_KEYS = ["format", "snapshot", "summary", "findings", "coverage", "warnings", "symptom"] as const;
 const SNAPSHOT_KEYS = ["source", "collectedAt", "cluster", "format"] as const;
-const SUMMARY_KEYS = ["findings", "rootCauses", "bySeverity"] as const;
+const SUMMARY_KEYS = ["findings", "rootCauses", "advice", "bySeverity"] as const;
 const SEVERITY_KEYS = ["critical", "high", "medium", "low", "info"] as const;
 /** SPEC §2's finding keys, then the fields ranking adds for consumers that want the tree. */
 const FINDING_KEYS = [
