@@ -27,18 +27,27 @@ export interface FactDefinition {
   shape: z.ZodType;
   example: unknown;
   /**
-   * Snapshot paths (globs with `*` allowed) without which this fact cannot be
-   * computed. A rule testing the fact is skipped when any is absent.
+   * Snapshot paths (globs with `*` allowed; `a|b` when either will do)
+   * without which this fact cannot be computed. A rule testing the fact is
+   * skipped when any is absent.
    */
   requires: string[];
 }
 
 /** The facts one builder computed for one subject. */
 export interface SubjectFacts {
-  subject: ObjectRef & { kind: SubjectKind };
+  /** Which rules apply (their `given.kind`). */
+  kind: SubjectKind;
+  /** The object shown in findings: for a Workload subject its real kind (Deployment shop/web). */
+  subject: ObjectRef;
   values: Record<string, unknown>;
   /** Evidence per fact name: cited by every finding whose rule tests that fact. */
   evidence?: Record<string, Evidence[]>;
+  /**
+   * Objects this subject depends on (a Service's backend pods, workloads and
+   * their nodes…). A root cause whose subject is in a symptom's scope explains it.
+   */
+  scope?: ObjectRef[];
 }
 
 export interface FactBuilder {
@@ -46,4 +55,6 @@ export interface FactBuilder {
   layer: string;
   facts: FactDefinition[];
   build(model: ClusterModel): Iterable<SubjectFacts>;
+  /** What this layer could not evaluate and the report must say (e.g. CNI policy CRDs present). */
+  notes?(model: ClusterModel): string[];
 }

@@ -18,7 +18,7 @@ export const OPERATORS = [
   "equal", "notEqual", "lessThan", "lessThanInclusive", "greaterThan", "greaterThanInclusive",
   "in", "notIn", "contains", "doesNotContain",
   // custom operators registered by src/rules/operators.ts
-  "isEmpty", "isNotEmpty", "matches", "hasAny", "lengthAtLeast", "lengthLessThan",
+  "isEmpty", "isNotEmpty", "hasAny", "lengthAtLeast", "lengthLessThan", "startsWith",
 ] as const;
 
 const FactComparison = z.strictObject({
@@ -88,9 +88,14 @@ export const RuleSchema = z.strictObject({
   impact: z.string().regex(FACT_NAME).optional(),
   /** Facts copied into the finding's `data` (for JSON consumers and tests). */
   data: z.array(z.string().regex(FACT_NAME)).default([]),
+  /** Raise (or lower) confidence when extra conditions also hold, e.g. clients logging `connection refused`. */
+  confidenceWhen: z.array(z.strictObject({ when: ConditionSchema, confidence: z.number().min(0).max(1) })).default([]),
   /** Set false in a custom rule with a built-in's id to switch that built-in off. */
   enabled: z.boolean().default(true),
 });
 
 export type Rule = z.infer<typeof RuleSchema>;
+
+/** `{ "id": "…", "enabled": false }` alone switches a built-in rule off. */
+export const DisableRuleSchema = z.strictObject({ $schema: z.string().optional(), id: RuleSchema.shape.id, enabled: z.literal(false) });
 export type RuleInput = z.input<typeof RuleSchema>;

@@ -9,10 +9,18 @@ export interface SkippedRule {
   reason?: string;
 }
 
+/** For `--symptom`: each candidate cause, and whether it was found, ruled out or could not be checked. */
+export interface SymptomCheck {
+  id: string;
+  description: string;
+  causes: { cause: string; status: "found" | "ruled-out" | "not-checked"; detail?: string }[];
+}
+
 export interface Report {
   format: "netdiag-report/v1";
   snapshot: { source: string; collectedAt?: string; cluster?: string; format?: string };
-  summary: { findings: number; rootCauses: number; bySeverity: Record<Severity, number> };
+  /** rootCauses: faults not explained by another finding; advice: best-practice findings. */
+  summary: { findings: number; rootCauses: number; advice: number; bySeverity: Record<Severity, number> };
   findings: Finding[];
   coverage: {
     rulesRun: number;
@@ -23,4 +31,5 @@ export interface Report {
     notes: string[];
   };
   warnings: string[];
+  symptom?: SymptomCheck;
 }

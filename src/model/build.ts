@@ -1,0 +1,403 @@
+/**
+ * snapshot → model: parses `resources/*` (JSON, or YAML where a user saved
+ * YAML), validates every object leniently and indexes the result. An object
+ * that fails validation is skipped with a warning naming file and item; a file
+ * that does not parse is skipped with a warning naming file and line.
+ */
+import { parseAllDocuments, LineCounter } from "yaml";
+import type { z } from "zod";
+import { describeJsonError } from "./json-error.js";
+import type { SnapshotFiles } from "../snapshot/types.js";
+import { clip, type Evidence } from "../types/evidence.js";
+import * as k8s from "./k8s.js";
+import type { ClusterModel, LogFile, Manifest, ResourceName, Resources, SecretEntry, WorkloadGroup } from "./model.js";
+
+interface ResourceSpec {
+  schema: z.ZodType;
+  /** apiVersions whose shape we read; others are skipped with a warning. Empty: any version of the group. */
+  apiVersions: string[];
+  kind: string;
+}
+
+const CORE = ["v1"];
+const RESOURCE_SPECS: Record<ResourceName, ResourceSpec> = {
+  nodes: { schema: k8s.Node, apiVersions: CORE, kind: "Node" },
+  namespaces: { schema: k8s.Namespace, apiVersions: CORE, kind: "Namespace" },
+  pods: { schema: k8s.Pod, apiVersions: CORE, kind: "Pod" },
+  services: { schema: k8s.Service, apiVersions: CORE, kind: "Service" },
+  endpoints: { schema: k8s.Endpoints, apiVersions: CORE, kind: "Endpoints" },
+  endpointslices: { schema: k8s.EndpointSlice, apiVersions: ["discovery.k8s.io/v1", "discovery.k8s.io/v1beta1"], kind: "EndpointSlice" },
+  networkpolicies: { schema: k8s.NetworkPolicy, apiVersions: ["networking.k8s.io/v1"], kind: "NetworkPolicy" },
+  ingresses: { schema: k8s.Ingress, apiVersions: ["networking.k8s.io/v1"], kind: "Ingress" },
+  ingressclasses: { schema: k8s.IngressClass, apiVersions: ["networking.k8s.io/v1"], kind: "IngressClass" },
+  events: { schema: k8s.Event, apiVersions: CORE, kind: "Event" },
+  daemonsets: { schema: k8s.Workload, apiVersions: ["apps/v1"], kind: "DaemonSet" },
+  deployments: { schema: k8s.Workload, apiVersions: ["apps/v1"], kind: "Deployment" },
+  statefulsets: { schema: k8s.Workload, apiVersions: ["apps/v1"], kind: "StatefulSet" },
+  configmaps: { schema: k8s.ConfigMap, apiVersions: CORE, kind: "ConfigMap" },
+  gateways: { schema: k8s.GenericObject, apiVersions: [], kind: "Gateway" },
+  httproutes: { schema: k8s.GenericObject, apiVersions: [], kind: "HTTPRoute" },
+  gatewayclasses: { schema: k8s.GenericObject, apiVersions: [], kind: "GatewayClass" },
+  referencegrants: { schema: k8s.GenericObject, apiVersions: [], kind: "ReferenceGrant" },
+  peerauthentications: { schema: k8s.GenericObject, apiVersions: [], kind: "PeerAuthentication" },
+  virtualservices: { schema: k8s.GenericObject, apiVersions: [], kind: "VirtualService" },
+  destinationrules: { schema: k8s.GenericObject, apiVersions: [], kind: "DestinationRule" },
+  ciliumnetworkpolicies: { schema: k8s.GenericObject, apiVersions: [], kind: "CiliumNetworkPolicy" },
+  globalnetworkpolicies: { schema: k8s.GenericObject, apiVersions: [], kind: "GlobalNetworkPolicy" },
+};
+
+export const RESOURCE_NAMES = Object.keys(RESOURCE_SPECS) as ResourceName[];
+
+interface Location {
+  file: string;
+  index: number;
+}
+
+export function buildModel(snapshot: SnapshotFiles): ClusterModel {
+  const warnings = [...snapshot.warnings];
+  const locations = new WeakMap<object, Location>();
+  const text = (path: string): string | undefined => snapshot.files.get(path)?.toString("utf8");
+
+  const manifest = parseManifest(text("manifest.json"), warnings);
+  const resources = {} as Resources;
+  for (const name of RESOURCE_NAMES) {
+    (resources as unknown as Record<string, unknown[]>)[name] = loadResource(snapshot, name, RESOURCE_SPECS[name], locations, warnings);
+  }
+  const { logs, nodeFiles, probes } = loadTextFiles(snapshot);
+  const secrets = parseSecrets(text("resources/secrets.tsv"), warnings);
+  return new IndexedModel(snapshot, manifest, resources, logs, secrets, nodeFiles, probes, warnings, locations);
+}
+
+function parseManifest(src: string | undefined, warnings: string[]): Manifest | undefined {
+  if (src === undefined) return undefined;
+  try {
+    const m = JSON.parse(src) as unknown;
+    if (m && typeof m === "object" && !Array.isArray(m)) return m as Manifest;
+    warnings.push("manifest.json: not a JSON object, ignored");
+  } catch (e) {
+    warnings.push(`manifest.json: ${describeJsonError(src, e)}, ignored`);
+  }
+  return undefined;
+}
+
+function readDocuments(file: string, src: string, warnings: string[]): unknown[] | undefined {
+  if (file.endsWith(".json")) {
+    try {
+      return [JSON.parse(src) as unknown];
+    } catch (e) {
+      warnings.push(`${file}: ${describeJsonError(src, e)}; file skipped`);
+      return undefined;
+    }
+  }
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(src, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (!Array.isArray(docs)) return [];
+  const out: unknown[] = [];
+  for (const doc of docs) {
+    if (doc.errors.length > 0) {
+      const err = doc.errors[0]!;
+      const line = err.linePos?.[0]?.line;
+      warnings.push(`${file}: invalid YAML${line ? ` at line ${line}` : ""} (${err.message.split("\n")[0]}); document skipped`);
+      continue;
+    }
+    // kubectl never prints aliases: refusing them closes "billion laughs" documents.
+    out.push(doc.toJS({ maxAliasCount: 0 }));
+  }
+  return out;
+}
+
+function itemsOf(doc: unknown): unknown[] {
+  if (Array.isArray(doc)) return doc;
+  if (doc && typeof doc === "object" && Array.isArray((doc as { items?: unknown }).items)) return (doc as { items: unknown[] }).items;
+  if (doc && typeof doc === "object") return [doc];
+  return [];
+}
+
+function describeItem(item: unknown): string {
+  const md = (item as { metadata?: { namespace?: unknown; name?: unknown } } | null)?.metadata;
+  if (md && typeof md.name === "string") return typeof md.namespace === "string" ? ` (${md.namespace}/${md.name})` : ` (${md.name})`;
+  return "";
+}
+
+function loadResource(snapshot: SnapshotFiles, name: ResourceName, spec: ResourceSpec, locations: WeakMap<object, Location>, warnings: string[]): unknown[] {
+  const out: unknown[] = [];
+  for (const ext of ["json", "yaml", "yml"]) {
+    const file = `resources/${name}.${ext}`;
+    const buf = snapshot.files.get(file);
+    if (!buf) continue;
+    const docs = readDocuments(file, buf.toString("utf8"), warnings);
+    if (!docs) continue;
+    const seen = new Set<string>();
+    let index = 0;
+    for (const doc of docs) {
+      for (const item of itemsOf(doc)) {
+        const i = index++;
+        const parsed = validateItem(file, i, item, spec, warnings);
+        if (!parsed) continue;
+        const md = (parsed as { metadata: { namespace?: string; name: string } }).metadata;
+        const key = `${md.namespace ?? ""}/${md.name}`;
+        if (seen.has(key)) {
+          warnings.push(`${file}: item ${i}${describeItem(item)} skipped: duplicate of an earlier item`);
+          continue;
+        }
+        seen.add(key);
+        locations.set(parsed as object, { file, index: i });
+        out.push(parsed);
+      }
+    }
+  }
+  return out;
+}
+
+function validateItem(file: string, i: number, item: unknown, spec: ResourceSpec, warnings: string[]): unknown {
+  const where = `${file}: item ${i}${describeItem(item)}`;
+  if (!item || typeof item !== "object" || Array.isArray(item)) {
+    warnings.push(`${where} skipped: not an object`);
+    return undefined;
+  }
+  const { kind, apiVersion } = item as { kind?: unknown; apiVersion?: unknown };
+  if (typeof kind === "string" && kind !== spec.kind) {
+    warnings.push(`${where} skipped: kind ${kind} where ${spec.kind} was expected`);
+    return undefined;
+  }
+  if (typeof apiVersion === "string" && spec.apiVersions.length > 0 && !spec.apiVersions.includes(apiVersion)) {
+    warnings.push(`${where} skipped: unsupported apiVersion ${apiVersion} (expected ${spec.apiVersions.join(" or ")})`);
+    return undefined;
+  }
+  const result = spec.schema.safeParse(item);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+    warnings.push(`${where} skipped: ${path ? `${path}: ` : ""}${issue.message}`);
+    return undefined;
+  }
+  return result.data;
+}
+
+function splitLines(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  return lines;
+}
+
+function loadTextFiles(snapshot: SnapshotFiles): { logs: LogFile[]; nodeFiles: Map<string, Map<string, string>>; probes: Map<string, string> } {
+  const logs: LogFile[] = [];
+  const nodeFiles = new Map<string, Map<string, string>>();
+  const probes = new Map<string, string>();
+  for (const [path, buf] of snapshot.files) {
+    const parts = path.split("/");
+    if (parts[0] === "logs" && parts.length === 4 && parts[3]!.endsWith(".log")) {
+      const previous = parts[3]!.endsWith(".previous.log");
+      const container = parts[3]!.slice(0, previous ? -".previous.log".length : -".log".length);
+      logs.push({ path, namespace: parts[1]!, pod: parts[2]!, container, previous, lines: splitLines(buf.toString("utf8")) });
+    } else if (parts[0] === "nodes" && parts.length >= 3) {
+      const node = parts[1]!;
+      let files = nodeFiles.get(node);
+      if (!files) nodeFiles.set(node, (files = new Map()));
+      files.set(parts.slice(2).join("/"), buf.toString("utf8"));
+    } else if (parts[0] === "probes" && parts.length === 2) {
+      probes.set(parts[1]!, buf.toString("utf8"));
+    }
+  }
+  logs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { logs, nodeFiles, probes };
+}
+
+function parseSecrets(src: string | undefined, warnings: string[]): SecretEntry[] | undefined {
+  if (src === undefined) return undefined;
+  const out: SecretEntry[] = [];
+  splitLines(src).forEach((line, i) => {
+    if (line.trim() === "" || line.startsWith("#")) return;
+    const [namespace, name, type] = line.split("\t");
+    if (!namespace || !name) {
+      warnings.push(`resources/secrets.tsv: line ${i + 1} skipped: expected namespace<TAB>name<TAB>type`);
+      return;
+    }
+    out.push({ namespace, name, type: type ?? "" });
+  });
+  return out;
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*");
+  return new RegExp(`^${escaped}$`);
+}
+
+const REPLICASET_HASH = /-([a-z0-9]{5,10})$/;
+
+class IndexedModel implements ClusterModel {
+  readonly source: string;
+  private readonly byNamespace = new Map<string, k8s.Pod[]>();
+  private readonly byNode = new Map<string, k8s.Pod[]>();
+  private readonly byIP = new Map<string, k8s.Pod>();
+  private readonly servicesByKey = new Map<string, k8s.Service>();
+  private readonly endpointsByKey = new Map<string, k8s.Endpoints>();
+  private readonly slicesByService = new Map<string, k8s.EndpointSlice[]>();
+  private readonly eventsByObject = new Map<string, k8s.Event[]>();
+  private readonly namespacesByName = new Map<string, k8s.Namespace>();
+  private readonly nodesByName = new Map<string, k8s.Node>();
+  private readonly configMapsByKey = new Map<string, k8s.ConfigMap>();
+  private readonly workloadsByKey = new Map<string, WorkloadGroup>();
+  private readonly workloadOfPod = new Map<k8s.Pod, WorkloadGroup>();
+  private readonly memos = new Map<string, unknown>();
+  private readonly presentFiles: string[];
+
+  constructor(
+    snapshot: SnapshotFiles,
+    readonly manifest: Manifest | undefined,
+    readonly resources: Resources,
+    readonly logs: LogFile[],
+    readonly secrets: SecretEntry[] | undefined,
+    readonly nodeFiles: Map<string, Map<string, string>>,
+    readonly probes: Map<string, string>,
+    readonly warnings: string[],
+    private readonly locations: WeakMap<object, Location>,
+  ) {
+    this.source = snapshot.source;
+    this.presentFiles = [...snapshot.files.keys()];
+    this.index();
+  }
+
+  private index(): void {
+    const r = this.resources;
+    for (const pod of r.pods) {
+      const ns = pod.metadata.namespace ?? "default";
+      push(this.byNamespace, ns, pod);
+      if (pod.spec.nodeName) push(this.byNode, pod.spec.nodeName, pod);
+      // Host-network pods share the node IP: indexing them would shadow real pod IPs.
+      if (!pod.spec.hostNetwork) for (const ip of podIPs(pod)) this.byIP.set(ip, pod);
+    }
+    for (const s of r.services) this.servicesByKey.set(nsKey(s.metadata), s);
+    for (const e of r.endpoints) this.endpointsByKey.set(nsKey(e.metadata), e);
+    for (const s of r.endpointslices) {
+      const svc = s.metadata.labels["kubernetes.io/service-name"];
+      if (svc) push(this.slicesByService, `${s.metadata.namespace ?? ""}/${svc}`, s);
+    }
+    for (const e of r.events) {
+      const o = e.involvedObject;
+      if (o.kind && o.name) push(this.eventsByObject, `${o.kind}/${o.namespace ?? ""}/${o.name}`, e);
+    }
+    for (const n of r.namespaces) this.namespacesByName.set(n.metadata.name, n);
+    for (const n of r.nodes) this.nodesByName.set(n.metadata.name, n);
+    for (const c of r.configmaps) this.configMapsByKey.set(nsKey(c.metadata), c);
+    this.indexWorkloads();
+  }
+
+  private indexWorkloads(): void {
+    const controllers = new Map<string, k8s.Workload>();
+    for (const [kind, list] of [["Deployment", this.resources.deployments], ["DaemonSet", this.resources.daemonsets], ["StatefulSet", this.resources.statefulsets]] as const) {
+      for (const w of list) controllers.set(`${kind}/${w.metadata.namespace ?? ""}/${w.metadata.name}`, w);
+    }
+    for (const pod of this.resources.pods) {
+      const ns = pod.metadata.namespace ?? "default";
+      const ref = topOwner(pod, ns);
+      const key = `${ref.kind}/${ns}/${ref.name}`;
+      let group = this.workloadsByKey.get(key);
+      if (!group) {
+        group = { ref, pods: [] };
+        const object = controllers.get(key);
+        if (object) group.object = object;
+        this.workloadsByKey.set(key, group);
+      }
+      group.pods.push(pod);
+      this.workloadOfPod.set(pod, group);
+    }
+  }
+
+  has(pattern: string): boolean {
+    const variants = pattern.endsWith(".json") && pattern.startsWith("resources/")
+      ? [pattern, pattern.replace(/\.json$/, ".yaml"), pattern.replace(/\.json$/, ".yml")]
+      : [pattern];
+    return variants.some((p) => (p.includes("*") ? this.presentFiles.some((f) => globToRegExp(p).test(f)) : this.presentFiles.includes(p)));
+  }
+
+  missingReason(pattern: string): string | undefined {
+    const stem = pattern.replace(/\.(json|ya?ml|txt|log)$/, "");
+    const err = this.manifest?.errors?.find((e) => typeof e.step === "string" && (e.step.startsWith(stem) || stem.startsWith(e.step) || stem.endsWith(`/${e.step}`)));
+    return err ? `${err.step}: ${err.message}` : undefined;
+  }
+
+  evidence(obj: object, subpath?: string, excerpt?: string): Evidence {
+    const loc = this.locations.get(obj);
+    const md = (obj as { metadata?: { namespace?: string; name?: string } }).metadata;
+    const label = md?.name ? `${md.namespace ? `${md.namespace}/` : ""}${md.name}` : "object";
+    if (!loc) return { file: "(derived)", excerpt: clip(excerpt ?? label) };
+    const path = `items[${loc.index}]${subpath ? (subpath.startsWith("[") ? subpath : `.${subpath}`) : ""}`;
+    return { file: loc.file, path, excerpt: clip(excerpt ?? label) };
+  }
+
+  podsInNamespace(ns: string): readonly k8s.Pod[] {
+    return this.byNamespace.get(ns) ?? [];
+  }
+  podsOnNode(node: string): readonly k8s.Pod[] {
+    return this.byNode.get(node) ?? [];
+  }
+  podByIP(ip: string): k8s.Pod | undefined {
+    return this.byIP.get(ip);
+  }
+  service(ns: string, name: string): k8s.Service | undefined {
+    return this.servicesByKey.get(`${ns}/${name}`);
+  }
+  endpointsFor(ns: string, name: string): k8s.Endpoints | undefined {
+    return this.endpointsByKey.get(`${ns}/${name}`);
+  }
+  slicesFor(ns: string, name: string): readonly k8s.EndpointSlice[] {
+    return this.slicesByService.get(`${ns}/${name}`) ?? [];
+  }
+  eventsFor(kind: string, ns: string | undefined, name: string): readonly k8s.Event[] {
+    return this.eventsByObject.get(`${kind}/${ns ?? ""}/${name}`) ?? [];
+  }
+  namespace(name: string): k8s.Namespace | undefined {
+    return this.namespacesByName.get(name);
+  }
+  node(name: string): k8s.Node | undefined {
+    return this.nodesByName.get(name);
+  }
+  configMap(ns: string, name: string): k8s.ConfigMap | undefined {
+    return this.configMapsByKey.get(`${ns}/${name}`);
+  }
+  workloadOf(pod: k8s.Pod): WorkloadGroup {
+    return this.workloadOfPod.get(pod)!;
+  }
+  workloads(): readonly WorkloadGroup[] {
+    return [...this.workloadsByKey.values()];
+  }
+  logsOf(ns: string, podPrefix?: string): readonly LogFile[] {
+    return this.logs.filter((l) => l.namespace === ns && (!podPrefix || l.pod.startsWith(podPrefix)));
+  }
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function nsKey(md: { namespace?: string; name: string }): string {
+  return `${md.namespace ?? ""}/${md.name}`;
+}
+
+export function podIPs(pod: k8s.Pod): string[] {
+  const ips = (pod.status.podIPs ?? []).map((p) => p.ip);
+  if (pod.status.podIP && !ips.includes(pod.status.podIP)) ips.unshift(pod.status.podIP);
+  return ips;
+}
+
+/** Deployment pods are owned by a ReplicaSet named `<deployment>-<pod-template-hash>`. */
+function topOwner(pod: k8s.Pod, ns: string): WorkloadGroup["ref"] {
+  const owners = pod.metadata.ownerReferences ?? [];
+  const owner = owners.find((o) => o.controller) ?? owners[0];
+  if (!owner) return { kind: "Pod", namespace: ns, name: pod.metadata.name };
+  if (owner.kind === "ReplicaSet") {
+    const hash = pod.metadata.labels["pod-template-hash"];
+    const m = REPLICASET_HASH.exec(owner.name);
+    if ((hash && owner.name.endsWith(`-${hash}`)) || (!hash && m)) {
+      return { kind: "Deployment", namespace: ns, name: owner.name.slice(0, owner.name.lastIndexOf("-")) };
+    }
+  }
+  return { kind: owner.kind, namespace: ns, name: owner.name };
+}

@@ -1,0 +1,189 @@
+/**
+ * Reads a snapshot (`.tgz`, `.tar.gz`, `.tar` or a directory) into memory as
+ * raw files. Tars are streamed through zlib and tar-stream and never extracted
+ * to disk; every entry is checked before its bytes are kept:
+ *  - names are normalised and must stay inside the snapshot root;
+ *  - only regular files are accepted (links, devices and FIFOs are refused);
+ *  - entry size, total size and entry count are counted as bytes arrive,
+ *    because a tar header's size (and gzip's ratio) cannot be trusted.
+ * A hostile or unreadable snapshot raises SnapshotError (one line, exit 2);
+ * a truncated one keeps what was read and adds a warning.
+ */
+import { createReadStream } from "node:fs";
+import { lstat, open, readdir, readFile } from "node:fs/promises";
+import { join, posix } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import tar from "tar-stream";
+import { DEFAULT_LIMITS, SnapshotError, type ReadLimits, type SnapshotFiles } from "./types.js";
+
+export async function readSnapshot(source: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<SnapshotFiles> {
+  const info = await lstat(source).catch((e: NodeJS.ErrnoException) => {
+    throw new SnapshotError(`cannot read snapshot ${source}: ${e.code === "ENOENT" ? "no such file or directory" : e.message}`);
+  });
+  let raw: Map<string, Buffer>;
+  const warnings: string[] = [];
+  if (info.isDirectory()) raw = await readDirectory(source, limits);
+  else if (info.isFile()) raw = await readArchive(source, info.size, limits, warnings);
+  else throw new SnapshotError(`cannot read snapshot ${source}: not a file or directory`);
+  return { source, files: stripRootFolder(raw), warnings };
+}
+
+/** Normalise a tar/dir entry name; null for names that must be refused. */
+export function safeEntryName(name: string): string | null {
+  if (name.includes("\0") || name.includes("\\")) return null;
+  if (name.startsWith("/") || /^[A-Za-z]:/.test(name)) return null;
+  const normal = posix.normalize(name).replace(/^\.\/+/, "").replace(/\/+$/, "");
+  if (normal === "" || normal === ".") return "";
+  if (normal === ".." || normal.startsWith("../")) return null;
+  return normal;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+async function sniff(path: string): Promise<Buffer> {
+  const fh = await open(path, "r");
+  try {
+    const buf = Buffer.alloc(512);
+    const { bytesRead } = await fh.read(buf, 0, 512, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+function looksLikeTar(head: Buffer): boolean {
+  // POSIX/GNU tar headers carry "ustar" at offset 257; old v7 tars do not, so
+  // also accept a header whose checksum field is octal digits.
+  if (head.length >= 262 && head.subarray(257, 262).toString("latin1") === "ustar") return true;
+  if (head.length < 512) return false;
+  const chk = head.subarray(148, 156).toString("latin1").replace(/[\0 ]/g, "");
+  return /^[0-7]+$/.test(chk);
+}
+
+class Budget {
+  total = 0;
+  entries = 0;
+  constructor(private readonly limits: ReadLimits) {}
+  entry(name: string): void {
+    if (++this.entries > this.limits.maxEntries) {
+      throw new SnapshotError(`snapshot refused: more than ${this.limits.maxEntries} entries (at ${name})`);
+    }
+  }
+  bytes(name: string, entrySoFar: number, chunk: number): void {
+    this.total += chunk;
+    if (entrySoFar > this.limits.maxEntryBytes) {
+      throw new SnapshotError(`snapshot refused: entry ${name} is larger than ${mib(this.limits.maxEntryBytes)}`);
+    }
+    if (this.total > this.limits.maxTotalBytes) {
+      throw new SnapshotError(`snapshot refused: more than ${mib(this.limits.maxTotalBytes)} once unpacked (at ${name})`);
+    }
+  }
+}
+
+function mib(n: number): string {
+  return `${Math.round(n / 1024 / 1024)} MiB`;
+}
+
+async function readArchive(path: string, size: number, limits: ReadLimits, warnings: string[]): Promise<Map<string, Buffer>> {
+  if (size === 0) throw new SnapshotError(`cannot read snapshot ${path}: the file is empty`);
+  const head = await sniff(path);
+  const gzipped = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  if (!gzipped && !looksLikeTar(head)) {
+    throw new SnapshotError(`cannot read snapshot ${path}: not a gzip or tar archive (expected .tgz, .tar.gz, .tar or a directory)`);
+  }
+  const files = new Map<string, Buffer>();
+  const budget = new Budget(limits);
+  const extract = tar.extract();
+  const source = createReadStream(path);
+  let streamError: Error | undefined;
+  const piping = (gzipped ? pipeline(source, createGunzip(), extract) : pipeline(source, extract)).catch((e: Error) => {
+    streamError = e;
+  });
+  try {
+    for await (const entry of extract) {
+      const name = entry.header.name;
+      budget.entry(name);
+      const safe = safeEntryName(name);
+      if (safe === null) throw new SnapshotError(`snapshot refused: entry "${printable(name)}" points outside the snapshot`);
+      const type = entry.header.type;
+      if (type === "directory") {
+        entry.resume();
+        continue;
+      }
+      if (type !== "file" && type !== "contiguous-file") {
+        throw new SnapshotError(`snapshot refused: entry "${printable(name)}" is a ${type}, only regular files are allowed`);
+      }
+      const chunks: Buffer[] = [];
+      let got = 0;
+      for await (const chunk of entry as AsyncIterable<Buffer>) {
+        got += chunk.length;
+        budget.bytes(safe, got, chunk.length);
+        chunks.push(chunk);
+      }
+      if (safe !== "") files.set(safe, Buffer.concat(chunks, got));
+    }
+  } catch (e) {
+    source.destroy();
+    extract.destroy();
+    if (e instanceof SnapshotError) throw e;
+    streamError ??= e as Error;
+  }
+  await piping;
+  if (streamError) {
+    const why = describeStreamError(streamError);
+    if (files.size === 0) throw new SnapshotError(`cannot read snapshot ${path}: ${why}`);
+    warnings.push(`snapshot is damaged (${why}): diagnosing the ${files.size} files read before the damage`);
+  }
+  if (files.size === 0) throw new SnapshotError(`cannot read snapshot ${path}: the archive holds no files`);
+  return files;
+}
+
+function describeStreamError(e: Error): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "Z_BUF_ERROR" || /unexpected end/i.test(e.message)) return "the archive is truncated";
+  if (code === "Z_DATA_ERROR") return "the gzip data is corrupt";
+  return e.message.split("\n")[0] ?? "unreadable archive";
+}
+
+function printable(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, "?").slice(0, 200);
+}
+
+async function readDirectory(root: string, limits: ReadLimits): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const budget = new Budget(limits);
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await readdir(join(root, rel), { withFileTypes: true });
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const d of entries) {
+      const relPath = rel ? `${rel}/${d.name}` : d.name;
+      budget.entry(relPath);
+      if (d.isDirectory()) await walk(relPath);
+      else if (d.isFile()) {
+        const st = await lstat(join(root, relPath));
+        budget.bytes(relPath, st.size, st.size);
+        files.set(relPath, await readFile(join(root, relPath)));
+      } else {
+        throw new SnapshotError(`snapshot refused: ${relPath} is a link or device, only regular files are allowed`);
+      }
+    }
+  };
+  await walk("");
+  if (files.size === 0) throw new SnapshotError(`cannot read snapshot ${root}: the directory is empty`);
+  return files;
+}
+
+const ROOT_MARKERS = ["manifest.json", "resources", "logs", "nodes", "probes", "collector.log"];
+
+/** Content may sit at the root or inside exactly one top-level folder (SPEC §1). */
+function stripRootFolder(files: Map<string, Buffer>): Map<string, Buffer> {
+  const tops = new Set<string>();
+  for (const name of files.keys()) tops.add(name.split("/")[0]!);
+  if (tops.size !== 1) return files;
+  const [top] = [...tops];
+  if (ROOT_MARKERS.includes(top!) || files.has(top!)) return files;
+  const stripped = new Map<string, Buffer>();
+  for (const [name, buf] of files) stripped.set(name.slice(top!.length + 1), buf);
+  return stripped;
+}
