@@ -3,7 +3,7 @@
  * and byte cap, --node-debug (and its cleanup on Ctrl-C), -q, and the kubectl
  * plugin entry point.
  */
-import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RECORDED, startFakeApiServer, type FakeApiServer } from "./fake-apiserver.js";
@@ -132,6 +132,28 @@ describe("collect.sh options", () => {
     expect(manifest.completeness).toMatchObject({ complete: false, interrupted: true });
     expect(manifest.errors.at(-1)).toEqual({ step: "collector", message: "interrupted by the user after step 24 of 25" });
     expect(files.has("resources/pods.json")).toBe(true);
+  });
+
+  it("--context and --kubeconfig select the cluster, whatever KUBECONFIG and the current context say", async () => {
+    server = await startFakeApiServer();
+    const dir = tempDir("netdiag-context-");
+    // KUBECONFIG points at a dead cluster; the file given with --kubeconfig has
+    // a dead current context and the live one under another name.
+    const dead = writeKubeconfig(dir, "http://127.0.0.1:1", "dead");
+    const kubeconfig = join(dir, "two-contexts.yaml");
+    writeFileSync(
+      kubeconfig,
+      readFileSync(dead, "utf8")
+        .replace("clusters:\n", `clusters:\n- name: live\n  cluster:\n    server: ${server.url}\n`)
+        .replace("contexts:\n", "contexts:\n- name: staging/eu\n  context:\n    cluster: live\n    user: kubernetes-admin\n"),
+    );
+    const run = await runCollector(["--kubeconfig", kubeconfig, "--context", "staging/eu", "--no-node-data", "-q"], { cwd: dir, kubeconfig: dead });
+    expect(run.stderr).toMatch(/^collect\.sh: wrote netdiag-staging-eu-\d{8}T\d{6}Z\.tgz /m);
+    expect(run.code).toBe(0);
+    const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
+    const { root, files } = filesUnderRoot(await readTgz(join(dir, tgz)));
+    expect(tgz).toBe(`${root}.tgz`);
+    expect(JSON.parse(files.get("manifest.json")!.toString()).cluster.context).toBe("staging/eu");
   });
 
   it("runs as `kubectl netdiag collect` once kubectl-netdiag is on PATH", async () => {
