@@ -411,10 +411,13 @@ kc_to() {
 # ---------------------------------------------------------------------------
 delete_debug_pod() {
   local ref=$1
-  kc delete pod -n "${ref%%/*}" "${ref#*/}" --wait=false --ignore-not-found >/dev/null 2>&1 ||
+  if kc delete pod -n "${ref%%/*}" "${ref#*/}" --wait=false --ignore-not-found >/dev/null 2>&1; then
+    log "deleted debug pod $ref"
+  else
+    log "ERROR could not delete debug pod $ref"
     printf '%s: could not delete debug pod %s; delete it with: kubectl delete pod -n %s %s\n' \
       "$PROG" "$ref" "${ref%%/*}" "${ref#*/}" >&2
-  log "deleted debug pod $ref"
+  fi
   DEBUG_PODS=$(printf '%s' "$DEBUG_PODS" | tr ' ' '\n' | grep -vxF "$ref" | tr '\n' ' ')
 }
 
@@ -1169,6 +1172,8 @@ finalize() {
   local files errors unavailable size data_files
   data_files=$(find "$ROOT/resources" "$ROOT/logs" "$ROOT/nodes" -type f | wc -l | tr -d ' ')
   log "done: $data_files data files"
+  # The log quotes kubectl's stderr: mask it like any other text file.
+  mask text "" <"$COLLECTOR_LOG" >"$WORK/collector.log" && mv "$WORK/collector.log" "$COLLECTOR_LOG"
   write_manifest
   files=$(find "$ROOT" -type f | wc -l | tr -d ' ')
   if ! tar -czf "$OUTPUT.partial" -C "$WORK" "$SNAPNAME" 2>"$WORK/tar.err" || ! mv -f "$OUTPUT.partial" "$OUTPUT"; then
