@@ -1,11 +1,12 @@
 /** Running the real collectors/collect.sh with the real kubectl, and reading what it wrote. */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { Readable } from "node:stream";
 import { extract } from "tar-stream";
+import { afterAll } from "vitest";
 
 export const REPO = join(import.meta.dirname, "..", "..");
 export const COLLECT = join(REPO, "collectors", "collect.sh");
@@ -85,8 +86,16 @@ export function runCollector(args: string[], opts: RunOptions): Promise<RunResul
   });
 }
 
+const tempDirs: string[] = [];
+// Removed after the test file that made them (KEEP_NETDIAG_TMP=1 keeps them to look at).
+afterAll(() => {
+  if (!process.env.KEEP_NETDIAG_TMP) for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 export interface TarEntry {
