@@ -38,7 +38,8 @@ export const GatewayClass = z.looseObject({
 export type GatewayClass = z.infer<typeof GatewayClass>;
 
 /** SecretObjectReference / BackendObjectReference / ParentReference share these fields. */
-const ObjectReference = z.looseObject({ group: str, kind: str, name: z.string(), namespace: str });
+export const ObjectReference = z.looseObject({ group: str, kind: str, name: z.string(), namespace: str });
+export type ObjectReference = z.infer<typeof ObjectReference>;
 
 export const Listener = z.looseObject({
   name: z.string(),
