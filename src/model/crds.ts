@@ -174,7 +174,11 @@ export function parseObjects<T>(schema: z.ZodType<T>, objects: readonly unknown[
   objects.forEach((o, i) => {
     const r = schema.safeParse(o);
     if (r.success) items.push(r.data);
-    else warnings.push(`${what}: item ${i} skipped: ${z.prettifyError(r.error).split("\n")[0]}`);
+    else {
+      // The first issue and where it is: "✖ Invalid input: expected string, received undefined → at spec.host".
+      const firstIssue = z.prettifyError(r.error).split("\n").slice(0, 2).map((l) => l.trim()).join(" ");
+      warnings.push(`${what}: item ${i} skipped: ${firstIssue}`);
+    }
   });
   return { items, warnings };
 }

@@ -152,9 +152,9 @@ describe("GatewayClass and Gateway", () => {
     expect(a.gatewayClasses[0]).toMatchObject({ controllerName: "gateway.envoyproxy.io/gatewayclass-controller", accepted: { status: "True", reason: "Accepted" } });
     const gw = a.gateways[0]!;
     expect(gw).toMatchObject({ className: "eg", classMissing: false, accepted: { status: "True" }, programmed: { status: "True" } });
-    expect(gw.listeners.map((l) => [l.name, l.allowedNamespaces, l.attachedRoutes, l.failingConditions.map((c) => c.reason)])).toEqual([
-      ["http", "Same", 0, []],
-      ["https", "Selector", 1, ["RefNotPermitted"]],
+    expect(gw.listeners.map((l) => [l.name, l.allowedNamespaces, l.allowedNamespaceSelector, l.attachedRoutes, l.failingConditions.map((c) => c.reason)])).toEqual([
+      ["http", "Same", undefined, 0, []],
+      ["https", "Selector", "shared-gateway-access=true", 1, ["RefNotPermitted"]],
     ]);
   });
 

@@ -17,6 +17,7 @@
 import type { CrdCondition, Gateway, GatewayClass, HTTPBackendRef, HTTPRoute, ObjectReference, ReferenceGrant } from "../../model/crds.js";
 import type { Namespace, Service } from "../../model/k8s.js";
 import type { SecretEntry } from "../../model/model.js";
+import { selectorToString } from "../../model/selectors.js";
 import type { ObjectRef } from "../../types/evidence.js";
 import { formatServicePort, indexServices, serviceKey } from "../ingress/backends.js";
 import { TLS_SECRET_TYPE } from "../ingress/tls.js";
@@ -77,7 +78,10 @@ export interface ListenerAnalysis {
   port: number;
   protocol: string;
   hostname?: string;
+  /** allowedRoutes.namespaces.from (Same when unset). */
   allowedNamespaces: string;
+  /** The namespace selector in kubectl -l form, when from is Selector. */
+  allowedNamespaceSelector?: string;
   attachedRoutes?: number;
   /** Listener status conditions that report a fault (e.g. ResolvedRefs=False InvalidCertificateRef). */
   failingConditions: ConditionView[];
@@ -136,6 +140,7 @@ function analyzeGateway(gw: Gateway, ctx: Context): GatewayAnalysis {
         certificateRefs: (l.tls?.certificateRefs ?? []).map((c, j) => checkCertificateRef(gw, c, `spec.listeners[${i}].tls.certificateRefs[${j}]`, ctx)),
       };
       if (l.hostname) la.hostname = l.hostname;
+      if (la.allowedNamespaces === "Selector") la.allowedNamespaceSelector = selectorToString(l.allowedRoutes?.namespaces?.selector);
       if (st?.attachedRoutes != null) la.attachedRoutes = st.attachedRoutes;
       return la;
     }),

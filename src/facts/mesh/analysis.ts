@@ -44,7 +44,7 @@ export function analyzeMesh(input: MeshInputs): MeshLayerAnalysis {
   const services = indexServicesByFqdn(input.services, input.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
   return {
     istio,
-    linkerd: pods.map((p) => linkerdMembership(p, nsOf(p))).filter((l) => l.injectionExpected || l.proxy !== "none" || l.mismatch),
+    linkerd: pods.map((p) => linkerdMembership(p, nsOf(p))).filter((l) => l.injectionExpected || l.proxy !== "none"),
     mtls: pods.filter((p) => members.get(`${p.metadata.namespace ?? "default"}/${p.metadata.name}`)?.inMesh).map((p) => effectiveMtls(p, input.peerAuthentications, root)),
     strictPlaintext: strictPlaintextRisks(pods, members, input.peerAuthentications, root),
     virtualServices: input.virtualServices.map((vs) => analyzeVirtualService(vs, input.destinationRules, services)),
