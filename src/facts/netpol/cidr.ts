@@ -32,16 +32,23 @@ export interface Cidr {
 const BITS: Record<IpFamily, number> = { 4: 32, 6: 128 };
 
 function parseIPv4(text: string): bigint | null {
-  const parts = text.split(".");
-  if (parts.length !== 4) return null;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^[0-9]{1,3}$/.test(part)) return null;
-    const octet = Number(part);
-    if (octet > 255) return null;
-    value = (value << 8n) | BigInt(octet);
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46; // a final "." closes the last octet
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return null;
+      octet = octet * 10 + (c - 48);
+    } else if (c === 46) {
+      if (digits === 0 || octet > 255 || ++parts > 4) return null;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else return null;
   }
-  return value;
+  return parts === 4 ? BigInt(value) : null;
 }
 
 function parseIPv6(text: string): bigint | null {
@@ -175,15 +182,24 @@ export function ipBlockContains(block: IpBlock, ip: IpAddress): boolean {
   return cidrContains(block.cidr, ip) && !block.except.some((e) => cidrContains(e, ip));
 }
 
+/** The block as sorted, disjoint [first, last] address ranges: `cidr` with the `except` holes cut out. */
+export function ipBlockRanges(block: IpBlock): Array<[bigint, bigint]> {
+  const holes = [...block.except].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+  const ranges: Array<[bigint, bigint]> = [];
+  let start = block.cidr.base;
+  for (const hole of holes) {
+    if (hole.last < start) continue;
+    if (hole.base > start) ranges.push([start, hole.base - 1n]);
+    start = hole.last + 1n;
+  }
+  if (start <= block.cidr.last) ranges.push([start, block.cidr.last]);
+  return ranges;
+}
+
 /** First address of the block that no `except` removes, or null when the excepts cover it all. */
 export function firstAddressIn(block: IpBlock): IpAddress | null {
-  const holes = [...block.except].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
-  let candidate = block.cidr.base;
-  for (const hole of holes) {
-    if (hole.base > candidate) break;
-    if (hole.last >= candidate) candidate = hole.last + 1n;
-  }
-  return candidate > block.cidr.last ? null : { family: block.cidr.family, value: candidate };
+  const first = ipBlockRanges(block)[0];
+  return first ? { family: block.cidr.family, value: first[0] } : null;
 }
 
 export function formatIpBlock(block: IpBlock): string {

@@ -47,10 +47,16 @@ export class ClassSet {
     return this;
   }
 
-  intersects(other: ClassSet): boolean {
+  /** Whether this ∩ other holds a class other than `except` (`except` itself counts when `exceptCounts`). */
+  intersectsBeyond(other: ClassSet, except: number, exceptCounts: boolean): boolean {
     const w = this.words;
     const o = other.words;
-    for (let i = 0; i < w.length; i++) if ((w[i]! & o[i]!) !== 0) return true;
+    const exceptWord = except >>> 5;
+    const exceptMask = exceptCounts ? ~0 : ~(1 << (except & 31));
+    for (let i = 0; i < w.length; i++) {
+      const both = w[i]! & o[i]!;
+      if ((i === exceptWord ? both & exceptMask : both) !== 0) return true;
+    }
     return false;
   }
 

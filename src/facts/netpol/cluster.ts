@@ -20,7 +20,6 @@
  */
 import type { Service } from "../../model/k8s.js";
 import { matchesServiceSelector } from "../../model/selectors.js";
-import { firstAddressIn } from "./cidr.js";
 import { ClassSet, type IndexedPod, type PodClass } from "./classes.js";
 import { type PolicyIndex, resolveTargetPort } from "./evaluator.js";
 import type { CompiledPolicy, CompiledRule, PolicyRef } from "./policies.js";
@@ -32,7 +31,7 @@ interface Sources {
   classes: ClassSet;
   /** Pods admitted through an ipBlock that contains their IP. */
   ipBlockPods: number[];
-  /** Some address outside the cluster is admitted. */
+  /** Some address that is no pod's or node's is admitted (a client outside the cluster). */
   external: boolean;
 }
 
@@ -41,25 +40,49 @@ interface EgressRule {
   rule: CompiledRule;
 }
 
+/** The egress rules whose ipBlock peers contain a pod's IP; pods with the same key share answers. */
+interface IpBlockSignature {
+  key: string;
+  rules: EgressRule[];
+}
+
+const NO_SIGNATURE: IpBlockSignature = { key: "", rules: [] };
+
 /** Memoised sources/admitters per (class, protocol, port). */
 class Reachability {
   private readonly egressRules: EgressRule[];
-  private readonly egressIpBlockRulesByPod = new Map<number, EgressRule[]>();
+  private readonly signatureOf: (pod: number) => IpBlockSignature;
   private readonly notEgressIsolated: ClassSet;
   private readonly sourcesMemo = new Map<string, Sources>();
   private readonly admittersMemo = new Map<string, ClassSet>();
+  private readonly clientMemo = new Map<string, { reachable: boolean; ingressAdmitsSomeone: boolean }>();
 
   constructor(readonly index: PolicyIndex) {
     this.egressRules = index.policies.flatMap((policy) => policy.egressRules.map((rule) => ({ policy, rule })));
-    for (const er of this.egressRules) {
+    // Each pod's signature is interned by walking the rules in order: signature × rule -> signature.
+    const sigOf = new Int32Array(index.pods.length);
+    const stamp = new Int32Array(index.pods.length);
+    const all: IpBlockSignature[] = [NO_SIGNATURE];
+    const next = new Map<number, number>();
+    for (const [i, er] of this.egressRules.entries()) {
       for (const peer of er.rule.peers) {
         for (const pod of peer.podHits) {
-          const list = this.egressIpBlockRulesByPod.get(pod) ?? [];
-          list.push(er);
-          this.egressIpBlockRulesByPod.set(pod, list);
+          if (stamp[pod] === i + 1) continue; // already counted through another peer of this rule
+          stamp[pod] = i + 1;
+          const from = sigOf[pod]!;
+          const step = from * this.egressRules.length + i;
+          let to = next.get(step);
+          if (to === undefined) {
+            to = all.length;
+            const base = all[from]!;
+            all.push({ key: base.key ? `${base.key},${i}` : `${i}`, rules: [...base.rules, er] });
+            next.set(step, to);
+          }
+          sigOf[pod] = to;
         }
       }
     }
+    this.signatureOf = (pod) => all[sigOf[pod]!]!;
     this.notEgressIsolated = index.podNetworkClasses.clone();
     for (const cls of index.classes) if (cls.egressPolicies.length) this.notEgressIsolated.remove(cls.id);
   }
@@ -83,7 +106,7 @@ class Reachability {
             if (peer.classes) hit.classes.orWith(peer.classes);
             if (peer.ipBlock) {
               hit.ipBlockPods.push(...peer.podHits);
-              hit.external ||= firstAddressIn(peer.ipBlock) !== null;
+              hit.external ||= peer.hasExternalAddresses;
             }
           }
         }
@@ -96,45 +119,44 @@ class Reachability {
   /** Classes whose egress admits `destPod` on protocol/port. */
   admitters(destPod: IndexedPod, protocol: Protocol, port: number): ClassSet {
     const dest = this.index.classes[destPod.classId]!;
+    const sig = this.signatureOf(destPod.index);
+    const key = `${dest.id}|${protocol}|${port}|${sig.key}`;
+    let hit = this.admittersMemo.get(key);
+    if (hit) return hit;
     const destPorts = dest.hostNetwork ? null : dest.namedPorts;
-    const key = `${dest.id}|${protocol}|${port}`;
-    let base = this.admittersMemo.get(key);
-    if (!base) {
-      base = this.notEgressIsolated.clone();
-      for (const { policy, rule } of this.egressRules) {
-        if (!matchRulePorts(rule.ports, protocol, port, destPorts).matched) continue;
-        if (rule.peers.length === 0 || (!dest.hostNetwork && rule.peers.some((p) => p.classes?.has(dest.id)))) base.orWith(policy.selected);
-      }
-      this.admittersMemo.set(key, base);
+    hit = this.notEgressIsolated.clone();
+    const admits = ({ policy, rule }: EgressRule) => {
+      if (matchRulePorts(rule.ports, protocol, port, destPorts).matched) hit!.orWith(policy.selected);
+    };
+    for (const er of this.egressRules) {
+      // Peers first: a bit test is cheaper than matching ports.
+      if (er.rule.peers.length === 0 || (!dest.hostNetwork && er.rule.peers.some((p) => p.classes?.has(dest.id)))) admits(er);
     }
-    const viaIpBlock = this.egressIpBlockRulesByPod.get(destPod.index);
-    if (!viaIpBlock) return base;
-    const withIp = base.clone();
-    for (const { policy, rule } of viaIpBlock) {
-      if (matchRulePorts(rule.ports, protocol, port, destPorts).matched) withIp.orWith(policy.selected);
-    }
-    return withIp;
+    sig.rules.forEach(admits);
+    this.admittersMemo.set(key, hit);
+    return hit;
   }
 
   /** Is there a client (other than `dest` itself) that may open protocol/port to `dest`? */
   hasClient(dest: IndexedPod, protocol: Protocol, port: number): { reachable: boolean; ingressAdmitsSomeone: boolean } {
     const cls = this.index.classes[dest.classId]!;
     const src = this.sources(cls, protocol, port);
+    // Without ipBlock-admitted pods the answer is the same for every pod of the class with the same signature.
+    const memoKey = src.ipBlockPods.length ? null : `${cls.id}|${protocol}|${port}|${this.signatureOf(dest.index).key}`;
+    const memo = memoKey === null ? undefined : this.clientMemo.get(memoKey);
+    if (memo) return memo;
+    // The destination itself is no client; another pod of its class is.
+    const others = cls.pods.length > 1;
     const ipBlockClients = src.ipBlockPods.filter((p) => p !== dest.index && !this.index.pods[p]!.hostNetwork);
-    const ingressAdmitsSomeone = src.external || ipBlockClients.length > 0 || this.hasOtherPod(src.classes, cls);
-    if (src.external) return { reachable: true, ingressAdmitsSomeone };
-    const admitters = this.admitters(dest, protocol, port);
-    const both = src.classes.and(admitters);
-    const reachable = this.hasOtherPod(both, cls) || ipBlockClients.some((p) => admitters.has(this.index.pods[p]!.classId));
-    return { reachable, ingressAdmitsSomeone };
-  }
-
-  /** `set` contains a pod other than the destination: another class, or another pod of its class. */
-  private hasOtherPod(set: ClassSet, dest: PodClass): boolean {
-    for (const id of set.ids()) {
-      if (id !== dest.id || dest.pods.length > 1) return true;
+    const ingressAdmitsSomeone = src.external || ipBlockClients.length > 0 || src.classes.intersectsBeyond(this.index.podNetworkClasses, cls.id, others);
+    let reachable = src.external;
+    if (!reachable) {
+      const admitters = this.admitters(dest, protocol, port);
+      reachable = src.classes.intersectsBeyond(admitters, cls.id, others) || ipBlockClients.some((p) => admitters.has(this.index.pods[p]!.classId));
     }
-    return false;
+    const result = { reachable, ingressAdmitsSomeone };
+    if (memoKey !== null) this.clientMemo.set(memoKey, result);
+    return result;
   }
 }
 

@@ -18,7 +18,7 @@
 import type { Service } from "../../model/k8s.js";
 import { type Labels, matchesServiceSelector } from "../../model/selectors.js";
 import { ClassSet, type IndexedPod, type PodClass, buildClasses } from "./classes.js";
-import { type IpAddress, type IpBlock, cidrContains, compareIp, formatIp, ipBlockContains, parseIp } from "./cidr.js";
+import { type IpAddress, type IpBlock, compareIp, formatIp, formatIpBlock, ipBlockContains, ipBlockRanges, parseIp } from "./cidr.js";
 import { describePeer, describePorts, formatPolicy } from "./explain.js";
 import { type CompiledPeer, type CompiledPolicy, type CompiledRule, type Direction, PolicyCompiler } from "./policies.js";
 import { type ContainerPortInfo, PortSet, type Protocol, matchRulePorts, resolveNamedPort, rulePortSet, toProtocol } from "./ports.js";
@@ -51,24 +51,47 @@ export interface PolicyIndex {
 const ipKey = (ip: IpAddress): string => `${ip.family}:${ip.value.toString(16)}`;
 const podKey = (namespace: string, name: string): string => `${namespace}/${name}`;
 
-/** Pods sorted by IP, to find the pods inside a CIDR by binary search instead of a scan. */
-function ipBlockLookup(pods: readonly IndexedPod[]): (block: IpBlock) => number[] {
+/**
+ * Pods sorted by IP, to find the pods inside an ipBlock by binary search over
+ * its address ranges instead of scanning every pod; identical blocks (common:
+ * `0.0.0.0/0` except the private ranges) are looked up once. Host-network
+ * pods carry their node's IP, so node addresses count as known too.
+ */
+function ipBlockLookup(pods: readonly IndexedPod[]): (block: IpBlock) => { pods: number[]; hasExternalAddresses: boolean } {
   const sorted = pods.flatMap((p) => p.ips.map((ip) => ({ ip, pod: p.index }))).sort((a, b) => compareIp(a.ip, b.ip));
-  return (block) => {
-    const { cidr } = block;
+  const memo = new Map<string, { pods: number[]; hasExternalAddresses: boolean }>();
+  const lowerBound = (family: number, value: bigint): number => {
     let lo = 0;
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const e = sorted[mid]!.ip;
-      if (e.family < cidr.family || (e.family === cidr.family && e.value < cidr.base)) lo = mid + 1;
+      if (e.family < family || (e.family === family && e.value < value)) lo = mid + 1;
       else hi = mid;
     }
-    const hits = new Set<number>();
-    for (let i = lo; i < sorted.length && cidrContains(cidr, sorted[i]!.ip); i++) {
-      if (ipBlockContains(block, sorted[i]!.ip)) hits.add(sorted[i]!.pod);
+    return lo;
+  };
+  return (block) => {
+    const key = formatIpBlock(block);
+    let hit = memo.get(key);
+    if (hit) return hit;
+    const found = new Set<number>();
+    let hasExternalAddresses = false;
+    for (const [first, last] of ipBlockRanges(block)) {
+      let knownAddresses = 0n;
+      let previous: bigint | null = null;
+      for (let i = lowerBound(block.cidr.family, first); i < sorted.length; i++) {
+        const e = sorted[i]!;
+        if (e.ip.family !== block.cidr.family || e.ip.value > last) break;
+        found.add(e.pod);
+        if (e.ip.value !== previous) knownAddresses++;
+        previous = e.ip.value;
+      }
+      hasExternalAddresses ||= knownAddresses < last - first + 1n;
     }
-    return [...hits];
+    hit = { pods: [...found], hasExternalAddresses };
+    memo.set(key, hit);
+    return hit;
   };
 }
 

@@ -43,6 +43,8 @@ export interface CompiledPeer {
   ipBlock: IpBlock | null;
   /** Pods (indexes into PolicyIndex.pods) with an IP inside the ipBlock. */
   podHits: number[];
+  /** The ipBlock holds addresses no pod or node of the snapshot has: clients outside the cluster. */
+  hasExternalAddresses: boolean;
   /** Why the peer can match nothing: unparsable CIDR, empty peer. */
   problem?: string;
 }
@@ -84,8 +86,8 @@ export interface CompileContext {
   classes: readonly PodClass[];
   classesByNamespace: ReadonlyMap<string, readonly PodClass[]>;
   namespaceLabels: ReadonlyMap<string, Labels>;
-  /** Pods whose IP lies in the block. */
-  podsInIpBlock(block: IpBlock): number[];
+  /** Pods whose IP lies in the block, and whether it also holds addresses that are no pod's or node's. */
+  podsInIpBlock(block: IpBlock): { pods: number[]; hasExternalAddresses: boolean };
 }
 
 /** Order-insensitive text of a selector, to memoise selector evaluation. */
@@ -136,12 +138,13 @@ export class PolicyCompiler {
   }
 
   private compilePeer(namespace: string, peer: NetworkPolicyPeer, index: number): CompiledPeer {
-    const base = { index, peer, classes: null, namespaces: [], ipBlock: null, podHits: [] };
+    const base = { index, peer, classes: null, namespaces: [], ipBlock: null, podHits: [], hasExternalAddresses: false };
     if (peer.ipBlock) {
       const block = parseIpBlock(peer.ipBlock);
       if (!block) return { ...base, kind: "ipBlock", problem: `ipBlock.cidr "${peer.ipBlock.cidr}" is not a valid CIDR` };
       const problem = block.invalidExcept.length ? `except entries ${block.invalidExcept.join(", ")} are invalid or outside ${block.cidr.text} (ignored)` : undefined;
-      return { ...base, kind: "ipBlock", ipBlock: block, podHits: this.ctx.podsInIpBlock(block), ...(problem ? { problem } : {}) };
+      const { pods, hasExternalAddresses } = this.ctx.podsInIpBlock(block);
+      return { ...base, kind: "ipBlock", ipBlock: block, podHits: pods, hasExternalAddresses, ...(problem ? { problem } : {}) };
     }
     if (peer.namespaceSelector != null) {
       const namespaces = this.matchNamespaces(peer.namespaceSelector);

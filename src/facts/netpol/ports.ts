@@ -23,7 +23,9 @@ const MAX_PORT = 65535;
 
 /** Defaults to TCP; an unknown protocol (which the API server would reject) gives null. */
 export function toProtocol(value: string | null | undefined): Protocol | null {
-  const upper = (value ?? "TCP").toUpperCase();
+  if (value == null || value === "TCP") return "TCP"; // the common cases, without allocating
+  if (value === "UDP" || value === "SCTP") return value;
+  const upper = value.toUpperCase();
   return (PROTOCOLS as readonly string[]).includes(upper) ? (upper as Protocol) : null;
 }
 
