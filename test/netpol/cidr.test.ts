@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cidrContains, firstAddressIn, formatIp, ipBlockContains, parseCidr, parseIp, parseIpBlock } from "../../src/facts/netpol/cidr.js";
+import { cidrContains, formatIp, ipBlockContains, ipBlockRanges, parseCidr, parseIp, parseIpBlock } from "../../src/facts/netpol/cidr.js";
 
 const ip = (text: string) => {
   const parsed = parseIp(text);
@@ -78,12 +78,12 @@ describe("ipBlock with except", () => {
     expect(b.except.map((e) => e.text)).toEqual(["10.1.0.0/16"]);
   });
 
-  it("finds the first address no except removes, or none when the excepts cover the block", () => {
-    expect(formatIp(firstAddressIn(block)!)).toBe("172.17.0.0");
-    const head = parseIpBlock({ cidr: "10.0.0.0/8", except: ["10.0.0.0/9", "10.128.0.0/10"] })!;
-    expect(formatIp(firstAddressIn(head)!)).toBe("10.192.0.0");
-    expect(firstAddressIn(parseIpBlock({ cidr: "10.0.0.0/8", except: ["10.128.0.0/9", "10.0.0.0/9"] })!)).toBeNull();
-    const v6 = parseIpBlock({ cidr: "2001:db8::/32", except: ["2001:db8::/33"] })!;
-    expect(formatIp(firstAddressIn(v6)!)).toBe("2001:db8:8000::");
+  it("splits into the address ranges the excepts leave, or none when they cover the block", () => {
+    const text = (b: Parameters<typeof ipBlockRanges>[0]) => ipBlockRanges(b).map(([lo, hi]) => `${formatIp({ family: b.cidr.family, value: lo })}-${formatIp({ family: b.cidr.family, value: hi })}`);
+    expect(text(block)).toEqual(["172.17.0.0-172.17.0.255", "172.17.2.0-172.17.255.255"]);
+    expect(text(parseIpBlock({ cidr: "10.0.0.0/8", except: ["10.0.0.0/9", "10.128.0.0/10"] })!)).toEqual(["10.192.0.0-10.255.255.255"]);
+    expect(text(parseIpBlock({ cidr: "10.0.0.0/8", except: ["10.128.0.0/9", "10.0.0.0/9"] })!)).toEqual([]);
+    expect(text(parseIpBlock({ cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "192.168.0.0/16"] })!)).toEqual(["0.0.0.0-9.255.255.255", "11.0.0.0-192.167.255.255", "192.169.0.0-255.255.255.255"]);
+    expect(text(parseIpBlock({ cidr: "2001:db8::/32", except: ["2001:db8::/33"] })!)).toEqual(["2001:db8:8000::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"]);
   });
 });

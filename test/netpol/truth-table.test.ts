@@ -390,3 +390,15 @@ for (const scenario of scenarios) {
     }
   });
 }
+
+describe("questions the evaluator refuses", () => {
+  const index = buildPolicyIndex({ pods, namespaces, policies: [] });
+
+  it("an unknown pod, an invalid IP, or a port name the destination does not declare", () => {
+    const web = endpoint(index, "shop/app=web");
+    expect(() => canReach(index, { namespace: "shop", name: "nope-0" }, web, { port: 80 })).toThrow(/not in the snapshot/);
+    expect(() => canReach(index, { ip: "300.1.1.1" }, web, { port: 80 })).toThrow(/not an IP address/);
+    expect(() => canReach(index, endpoint(index, "shop/app=api"), web, { port: "grpc" })).toThrow(/no container port named "grpc"/);
+    expect(() => canReach(index, web, { ip: "203.0.113.9" }, { port: "https" })).toThrow(/no container port named "https"/);
+  });
+});

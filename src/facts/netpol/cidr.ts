@@ -196,12 +196,6 @@ export function ipBlockRanges(block: IpBlock): Array<[bigint, bigint]> {
   return ranges;
 }
 
-/** First address of the block that no `except` removes, or null when the excepts cover it all. */
-export function firstAddressIn(block: IpBlock): IpAddress | null {
-  const first = ipBlockRanges(block)[0];
-  return first ? { family: block.cidr.family, value: first[0] } : null;
-}
-
 export function formatIpBlock(block: IpBlock): string {
   return block.except.length ? `${block.cidr.text} except ${block.except.map((e) => e.text).join(", ")}` : block.cidr.text;
 }

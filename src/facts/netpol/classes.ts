@@ -72,10 +72,6 @@ export class ClassSet {
     return s;
   }
 
-  isEmpty(): boolean {
-    return this.words.every((w) => w === 0);
-  }
-
   *ids(): Generator<number> {
     for (let i = 0; i < this.words.length; i++) {
       let w = this.words[i]!;
@@ -139,7 +135,7 @@ function classKey(namespace: string, labels: Labels, ports: ContainerPortInfo[],
 /** Phases in which a pod holds no network sandbox: it can neither send nor receive. */
 const TERMINAL_PHASES = new Set(["Succeeded", "Failed"]);
 
-export function isTerminated(pod: Pod): boolean {
+function isTerminated(pod: Pod): boolean {
   return TERMINAL_PHASES.has(pod.status.phase ?? "");
 }
 

@@ -324,7 +324,7 @@ function evaluateDirection(index: PolicyIndex, direction: Direction, c: Connecti
     notes.push(note("local-node", `${other.pod.namespace}/${other.pod.name} runs on ${other.pod.nodeName}, the destination's node: traffic from a pod's own node is always admitted (kubelet probes rely on it)`));
     return { ...base, subject, governed: true, isolated: true, selectingPolicies, nearMisses, allowed: true, reason: "local-node" };
   }
-  if (other.kind === "pod" && other.pod.ips.length === 0 && index.policies.some((p) => policyIds.includes(p.id) && hasIpBlockPeer(direction === "egress" ? p.egressRules : p.ingressRules))) {
+  if (other.kind === "pod" && other.pod.ips.length === 0 && policyIds.some((id) => hasIpBlockPeer(direction === "egress" ? index.policies[id]!.egressRules : index.policies[id]!.ingressRules))) {
     notes.push(note("pod-without-ip", `${other.pod.namespace}/${other.pod.name} has no IP yet, so ipBlock peers could not be checked against it`));
   }
   return { ...base, subject, governed: true, isolated: true, selectingPolicies, nearMisses, allowed: false, reason: "no-rule-admits" };
@@ -354,7 +354,8 @@ const OTHER_PROTOCOL: Partial<Record<Protocol, Protocol>> = { TCP: "UDP", UDP: "
 
 /**
  * May `from` open a connection to `to` on `port`? `port.port` may be a
- * container port name, resolved on the destination pod.
+ * container port name, resolved on the destination pod (an error when the
+ * pod has no such port, like an unknown pod).
  */
 export function canReach(index: PolicyIndex, from: EndpointRef, to: EndpointRef, port: PortQuery): Verdict {
   const notes: Note[] = [];
@@ -366,11 +367,7 @@ export function canReach(index: PolicyIndex, from: EndpointRef, to: EndpointRef,
   const fromEp = describeParty(index, src);
   const toEp = describeParty(index, dst);
 
-  if (number === null) {
-    notes.push(note("port-unresolved", `${toEp.display} declares no container port named "${portName}" for ${protocol}`));
-    const unresolved = (direction: Direction): DirectionVerdict => ({ direction, subject: "", governed: false, isolated: false, selectingPolicies: [], admittedBy: [], nearMisses: [], allowed: false, reason: "no-rule-admits" });
-    return { allowed: false, from: fromEp, to: toEp, protocol, port: null, ...(portName ? { portName } : {}), egress: unresolved("egress"), ingress: unresolved("ingress"), notes: withIndexNotes(index, notes, src, dst) };
-  }
+  if (number === null) throw new Error(`${toEp.display} declares no container port named "${portName}" for ${protocol}`);
 
   const result = evaluateConnection(index, src, dst, protocol, number, notes);
   if (dst.kind === "pod" && dst.pod.ports.length > 0 && !dst.pod.ports.some((p) => p.port === number && p.protocol === protocol)) {

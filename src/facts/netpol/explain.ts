@@ -67,7 +67,7 @@ function describeDirection(d: DirectionVerdict, v: Verdict): string {
 
 /** The verdict as a chain of reasons, one line each: outcome, egress side, ingress side, notes. */
 export function explainVerdict(v: Verdict): string[] {
-  const port = v.port === null ? `${v.portName ?? "?"}/${v.protocol}` : `${v.portName ? `${v.portName} (${v.port})` : v.port}/${v.protocol}`;
+  const port = `${v.portName ? `${v.portName} (${v.port})` : v.port}/${v.protocol}`;
   return [
     `${v.allowed ? "ALLOWED" : "DENIED"}: ${v.from.display} -> ${v.to.display} on ${port}`,
     describeDirection(v.egress, v),

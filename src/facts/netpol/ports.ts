@@ -227,7 +227,3 @@ export function parsePortSpec(text: string): PortSpec | null {
   }
   return /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/i.test(portText) ? { port: portText, protocol } : null;
 }
-
-export function formatPortSpec(port: number | string, protocol: Protocol): string {
-  return `${port}/${protocol}`;
-}

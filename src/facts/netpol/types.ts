@@ -53,7 +53,6 @@ export type NoteCode =
   | "ipblock-matches-pod-ip"
   | "named-port-not-pod"
   | "named-port-unresolved"
-  | "port-unresolved"
   | "no-container-port"
   | "other-protocol-allowed"
   | "ip-is-pod"
@@ -136,8 +135,8 @@ export interface Verdict {
   from: ResolvedEndpoint;
   to: ResolvedEndpoint;
   protocol: Protocol;
-  /** The numeric destination port evaluated (after named-port resolution); null if it could not be resolved. */
-  port: number | null;
+  /** The numeric destination port evaluated (after named-port resolution). */
+  port: number;
   /** The name the caller asked for, when the port was given by name. */
   portName?: string;
   egress: DirectionVerdict;
