@@ -198,7 +198,7 @@ function resolveParty(index: PolicyIndex, ref: EndpointRef, notes: Note[]): Part
   return { kind: "pod", pod, cls: index.classes[pod.classId]! };
 }
 
-function describeParty(index: PolicyIndex, party: Party): ResolvedEndpoint {
+function describeParty(party: Party): ResolvedEndpoint {
   if (party.kind !== "pod") return { kind: party.kind, display: party.text, ip: party.text };
   const { pod, cls } = party;
   return {
@@ -301,10 +301,10 @@ function evaluateDirection(index: PolicyIndex, direction: Direction, c: Connecti
       const peers = matchPeers(rule, other);
       if (peers.matched) {
         for (const name of ports.namesOnNonPod) {
-          notes.push(note("named-port-not-pod", `${formatPolicy(policy.ref)} ${rule.path} names port "${name}", which cannot match ${describeParty(index, c.dst).display}: named ports resolve only on destination pods`));
+          notes.push(note("named-port-not-pod", `${formatPolicy(policy.ref)} ${rule.path} names port "${name}", which cannot match ${describeParty(c.dst).display}: named ports resolve only on destination pods`));
         }
         for (const name of ports.unresolvedNames) {
-          notes.push(note("named-port-unresolved", `${formatPolicy(policy.ref)} ${rule.path} names port "${name}"/${c.protocol}, which ${describeParty(index, c.dst).display} does not declare`));
+          notes.push(note("named-port-unresolved", `${formatPolicy(policy.ref)} ${rule.path} names port "${name}"/${c.protocol}, which ${describeParty(c.dst).display} does not declare`));
         }
         if (peers.peer?.ipBlock && isPolicyPod(other)) {
           notes.push(note("ipblock-matches-pod-ip", `${formatPolicy(policy.ref)} ${rule.path} matches pod ${other.pod.namespace}/${other.pod.name} through ipBlock ${peers.peer.ipBlock.cidr.text}: ipBlock is meant for cluster-external IPs; Calico and the upstream e2e tests apply it to pod IPs, Cilium does not`));
@@ -315,7 +315,7 @@ function evaluateDirection(index: PolicyIndex, direction: Direction, c: Connecti
       } else if (peers.matched) {
         nearMisses.push({ rule: ruleRef(policy, rule, peers.peerIndex, null), kind: "peer-only", detail: `the peer matches but the rule admits only ${describePorts(rule.ports)}` });
       } else if (ports.matched && rule.peers.length > 0) {
-        nearMisses.push({ rule: ruleRef(policy, rule, null, ports.index), kind: "port-only", detail: `the port matches but no peer matches ${describeParty(index, other).display}` });
+        nearMisses.push({ rule: ruleRef(policy, rule, null, ports.index), kind: "port-only", detail: `the port matches but no peer matches ${describeParty(other).display}` });
       }
     }
   }
@@ -364,8 +364,8 @@ export function canReach(index: PolicyIndex, from: EndpointRef, to: EndpointRef,
   const protocol = port.protocol ?? "TCP";
   const portName = typeof port.port === "string" ? port.port : undefined;
   const number = typeof port.port === "number" ? port.port : dst.kind === "pod" ? resolveNamedPort(dst.pod.ports, port.port, protocol) : null;
-  const fromEp = describeParty(index, src);
-  const toEp = describeParty(index, dst);
+  const fromEp = describeParty(src);
+  const toEp = describeParty(dst);
 
   if (number === null) throw new Error(`${toEp.display} declares no container port named "${portName}" for ${protocol}`);
 

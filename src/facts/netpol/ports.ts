@@ -13,7 +13,7 @@
  *    port can never match a destination that is not a pod (an external IP, a
  *    host-network pod seen as its node).
  */
-import type { NetworkPolicyPort, Pod } from "../../model/k8s.js";
+import type { Container, NetworkPolicyPort, Pod } from "../../model/k8s.js";
 
 export const PROTOCOLS = ["TCP", "UDP", "SCTP"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -38,18 +38,16 @@ export interface ContainerPortInfo {
 
 /** The ports a pod declares, in the containers that can serve them. */
 export function podContainerPorts(pod: Pod): ContainerPortInfo[] {
-  const serving = [
-    ...(pod.spec.containers ?? []),
-    ...(pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === "Always"),
-  ];
   const out: ContainerPortInfo[] = [];
-  for (const c of serving) {
+  const add = (c: Container) => {
     for (const p of c.ports ?? []) {
       const protocol = toProtocol(p.protocol);
       if (!protocol) continue;
-      out.push({ container: c.name, ...(p.name ? { name: p.name } : {}), port: p.containerPort, protocol });
+      out.push(p.name ? { container: c.name, name: p.name, port: p.containerPort, protocol } : { container: c.name, port: p.containerPort, protocol });
     }
-  }
+  };
+  for (const c of pod.spec.containers ?? []) add(c);
+  for (const c of pod.spec.initContainers ?? []) if (c.restartPolicy === "Always") add(c);
   return out;
 }
 
