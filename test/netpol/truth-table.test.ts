@@ -33,6 +33,10 @@ const pods = [
   makePod({ namespace: "kube-system", name: "kube-proxy-node-a", labels: { "k8s-app": "kube-proxy" }, hostNetwork: true, node: "node-a" }),
   makePod({ namespace: "kube-system", name: "kube-proxy-node-b", labels: { "k8s-app": "kube-proxy" }, hostNetwork: true, node: "node-b" }),
   makePod({ namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx" }, ips: ["10.244.1.40"], ports: [["http", 80], ["https", 443]] }),
+  // Scheduled but not started: no IP yet.
+  makePod({ namespace: "shop", labels: { app: "report" }, phase: "Pending" }),
+  // A namespace the input does not contain (its Namespace object was not collected).
+  makePod({ namespace: "legacy", labels: { app: "cron" }, ips: ["10.244.2.50"] }),
 ];
 
 type SideExpect = DirectionVerdict["reason"] | `by ${string}`;
@@ -196,6 +200,7 @@ const scenarios: Scenario[] = [
       { from: "monitoring/app=prometheus", to: "shop/app=db", port: "5432/TCP", allowed: true, why: "monitoring has no env label: NotIn matches", ingress: "by shop/db-from-non-dev ingress[0].from[0]" },
       { from: "pay/app=api", to: "shop/app=db", port: "5432/TCP", allowed: false, why: "api has a tier label (DoesNotExist fails)", ingress: "no-rule-admits" },
       { from: "dev/app=web", to: "shop/app=db", port: "5432/TCP", allowed: false, why: "env=dev", ingress: "no-rule-admits" },
+      { from: "legacy/app=cron", to: "shop/app=db", port: "5432/TCP", allowed: true, why: "legacy's labels are unknown: NotIn env matches its bare metadata.name label", ingress: "by shop/db-from-non-dev ingress[0].from[0]", notes: ["namespace-unknown"] },
     ],
   },
   {
@@ -209,6 +214,7 @@ const scenarios: Scenario[] = [
       { from: "10.1.2.3", to: "shop/app=web", port: "8080/TCP", allowed: false, why: "in except 10.0.0.0/8", ingress: "no-rule-admits" },
       { from: "203.0.113.9", to: "shop/app=web", port: "9090/TCP", allowed: false, why: "right peer, wrong port", ingress: "no-rule-admits" },
       { from: "shop/app=api", to: "shop/app=web", port: "8080/TCP", allowed: false, why: "the pod's IP 10.244.1.11 is excepted; no selector peer", ingress: "no-rule-admits" },
+      { from: "shop/app=report", to: "shop/app=web", port: "8080/TCP", allowed: false, why: "a pod without an IP cannot match an ipBlock yet", ingress: "no-rule-admits", notes: ["pod-without-ip"] },
     ],
   },
   {
@@ -258,11 +264,19 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: "a named port the destination does not declare admits nothing",
+    policies: [p("shop", "db-metrics", { podSelector: { matchLabels: { app: "db" } }, ingress: [{ ports: [{ port: "metrics" }] }] })],
+    rows: [
+      { from: "monitoring/app=prometheus", to: "shop/app=db", port: "9187/TCP", allowed: false, why: "db declares postgres only: `metrics` resolves to nothing", ingress: "no-rule-admits", notes: ["named-port-unresolved"] },
+    ],
+  },
+  {
     name: "a rule without ports admits every port and protocol",
     policies: [p("shop", "db-from-api", { podSelector: { matchLabels: { app: "db" } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: "api" } } }] }] })],
     rows: [
       { from: "shop/app=api", to: "shop/app=db", port: "1234/UDP", allowed: true, why: "no ports: all", ingress: "by shop/db-from-api ingress[0].from[0]" },
       { from: "shop/app=api", to: "shop/app=db", port: "5432/SCTP", allowed: true, why: "no ports: all protocols", ingress: "by shop/db-from-api ingress[0].from[0]" },
+      { from: "10.244.1.11", to: "shop/app=db", port: "5432/TCP", allowed: true, why: "the address is api's pod IP: evaluated as that pod", ingress: "by shop/db-from-api ingress[0].from[0]", notes: ["ip-is-pod"] },
     ],
   },
   {
@@ -346,6 +360,8 @@ const scenarios: Scenario[] = [
       { from: "kube-system/kube-proxy-node-b", to: "shop/app=web", port: "8080/TCP", allowed: false, why: "from node-b it is plain node traffic, and no rule admits it", ingress: "no-rule-admits", notes: ["host-network-source"] },
       { from: "kube-system/kube-proxy-node-a", to: "pay/app=ledger", port: "50051/TCP", allowed: true, why: "ledger (node-b) admits node IPs by ipBlock", ingress: "by pay/ledger-from-nodes ingress[0].from[0]" },
       { from: "shop/app=web", to: "kube-system/kube-proxy-node-b", port: "10256/TCP", allowed: false, why: "web's egress is isolated; a host-network pod is its node's IP", egress: "no-rule-admits" },
+      { from: "192.168.0.12", to: "pay/app=ledger", port: "50051/TCP", allowed: true, why: "node-b's address, admitted by the node ipBlock", ingress: "by pay/ledger-from-nodes ingress[0].from[0]", notes: ["ip-is-node"] },
+      { from: "192.168.0.12", to: "shop/app=web", port: "8080/TCP", allowed: false, why: "a node address is no pod: selectors never match it", ingress: "no-rule-admits", notes: ["ip-is-node"] },
     ],
   },
   {
@@ -400,5 +416,24 @@ describe("questions the evaluator refuses", () => {
     expect(() => canReach(index, { ip: "300.1.1.1" }, web, { port: 80 })).toThrow(/not an IP address/);
     expect(() => canReach(index, endpoint(index, "shop/app=api"), web, { port: "grpc" })).toThrow(/no container port named "grpc"/);
     expect(() => canReach(index, web, { ip: "203.0.113.9" }, { port: "https" })).toThrow(/no container port named "https"/);
+  });
+});
+
+describe("peers the API server would reject match nothing, and the index says so", () => {
+  const index = buildPolicyIndex({ pods, namespaces, policies: [p("shop", "broken", {
+    podSelector: { matchLabels: { app: "db" } },
+    ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/33" } }, {}, { ipBlock: { cidr: "0.0.0.0/0", except: ["not-a-cidr"] } }] }],
+  })] });
+
+  it("lists each problem with its path", () => {
+    expect(index.notes.filter((n) => n.code === "invalid-peer").map((n) => n.message)).toEqual([
+      'shop/broken spec.ingress[0].from[0]: ipBlock.cidr "10.0.0.0/33" is not a valid CIDR',
+      "shop/broken spec.ingress[0].from[1]: peer sets none of podSelector, namespaceSelector, ipBlock (the API server rejects this)",
+      "shop/broken spec.ingress[0].from[2]: except entries not-a-cidr are invalid or outside 0.0.0.0/0 (ignored)",
+    ]);
+  });
+
+  it("the valid remainder still applies", () => {
+    expect(canReach(index, endpoint(index, "shop/app=api"), endpoint(index, "shop/app=db"), port("5432/TCP")).ingress.admittedBy.map((r) => r.path)).toEqual(["spec.ingress[0].from[2]"]);
   });
 });

@@ -69,6 +69,7 @@ export interface CompiledPolicy {
   egress: boolean;
   /** True when policyTypes was absent and the defaulting rule decided it. */
   typesDefaulted: boolean;
+  /** Pod-network classes the podSelector matches (host-network pods are outside policy). */
   selected: ClassSet;
   ingressRules: CompiledRule[];
   egressRules: CompiledRule[];

@@ -61,8 +61,7 @@ export type NoteCode =
   | "namespace-unknown"
   | "invalid-peer"
   | "service-ip-in-ipblock"
-  | "service-without-selector"
-  | "service-port-unknown";
+  | "service-without-selector";
 
 export interface Note {
   code: NoteCode;
