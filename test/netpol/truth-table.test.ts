@@ -134,6 +134,31 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: "recipe: default-deny plus allow from the same namespace",
+    policies: [
+      p("shop", "default-deny", { podSelector: {}, ingress: [] }),
+      p("shop", "allow-same-namespace", { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }),
+    ],
+    rows: [
+      { from: "shop/app=web", to: "shop/app=db", port: "5432/TCP", allowed: true, why: "podSelector {} as a peer: every pod of shop", ingress: "by shop/allow-same-namespace ingress[0].from[0]" },
+      { from: "dev/app=web", to: "shop/app=db", port: "5432/TCP", allowed: false, why: "a pod of another namespace", ingress: "no-rule-admits" },
+      { from: "203.0.113.9", to: "shop/app=web", port: "8080/TCP", allowed: false, why: "nor anything outside the cluster", ingress: "no-rule-admits" },
+    ],
+  },
+  {
+    name: "recipe: the database admits only the backend tier",
+    policies: [p("shop", "db-from-backend", {
+      podSelector: { matchLabels: { tier: "db" } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { tier: "backend" } } }], ports: [{ protocol: "TCP", port: "postgres" }] }],
+    })],
+    rows: [
+      { from: "shop/app=api", to: "shop/app=db", port: "5432/TCP", allowed: true, why: "tier=backend in shop, on the postgres port", ingress: "by shop/db-from-backend ingress[0].from[0]" },
+      { from: "shop/app=web", to: "shop/app=db", port: "5432/TCP", allowed: false, why: "tier=frontend", ingress: "no-rule-admits" },
+      { from: "pay/app=api", to: "shop/app=db", port: "5432/TCP", allowed: false, why: "tier=backend, but in pay", ingress: "no-rule-admits" },
+      { from: "shop/app=api", to: "shop/app=db", port: "22/TCP", allowed: false, why: "only the postgres port", ingress: "no-rule-admits" },
+    ],
+  },
+  {
     name: "namespaceSelector and podSelector in ONE peer are ANDed",
     policies: [p("shop", "db-from-payments-api", {
       podSelector: { matchLabels: { app: "db" } },
