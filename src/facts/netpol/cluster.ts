@@ -200,7 +200,11 @@ function backendClasses(index: PolicyIndex, svc: Service, byNamespace: ReadonlyM
 export function unreachableBackends(index: PolicyIndex, services: readonly Service[] = index.services): BackendReport {
   const engine = new Reachability(index);
   const byNamespace = new Map<string, PodClass[]>();
-  for (const cls of index.classes) byNamespace.set(cls.namespace, [...(byNamespace.get(cls.namespace) ?? []), cls]);
+  for (const cls of index.classes) {
+    const list = byNamespace.get(cls.namespace);
+    if (list) list.push(cls);
+    else byNamespace.set(cls.namespace, [cls]);
+  }
   const gaps: BackendGap[] = [];
   let checkedServicePorts = 0;
   for (const svc of services) {
