@@ -71,6 +71,13 @@ describe("an egress ipBlock naming the ClusterIP does not admit Service traffic"
   })];
   const index = buildPolicyIndex({ pods: [apiOld, web], namespaces, policies, services });
 
+  it("says nothing when the block also holds the backends' pod IPs (it does admit them)", () => {
+    const wide = makePolicy("shop", "web-egress-10-8", { podSelector: { matchLabels: { app: "web" } }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8" } }] }] });
+    const v = canReachService(buildPolicyIndex({ pods: [apiOld, web], namespaces, policies: [wide], services }), ref(web), { namespace: "shop", name: "api" }, 80);
+    expect(v.allowed).toBe(true);
+    expect(v.notes.map((n) => n.code)).not.toContain("service-ip-in-ipblock");
+  });
+
   it("denies, and explains why", () => {
     const v = canReachService(index, ref(web), { namespace: "shop", name: "api" }, 80);
     expect(v.allowed).toBe(false);

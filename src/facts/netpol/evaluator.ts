@@ -306,7 +306,7 @@ function evaluateDirection(index: PolicyIndex, direction: Direction, c: Connecti
         for (const name of ports.unresolvedNames) {
           notes.push(note("named-port-unresolved", `${formatPolicy(policy.ref)} ${rule.path} names port "${name}"/${c.protocol}, which ${describeParty(c.dst).display} does not declare`));
         }
-        if (peers.peer?.ipBlock && isPolicyPod(other)) {
+        if (ports.matched && peers.peer?.ipBlock && isPolicyPod(other)) {
           notes.push(note("ipblock-matches-pod-ip", `${formatPolicy(policy.ref)} ${rule.path} matches pod ${other.pod.namespace}/${other.pod.name} through ipBlock ${peers.peer.ipBlock.cidr.text}: ipBlock is meant for cluster-external IPs; Calico and the upstream e2e tests apply it to pod IPs, Cilium does not`));
         }
       }
@@ -430,8 +430,9 @@ export function canReachService(index: PolicyIndex, from: EndpointRef, service: 
   }
 
   const src = resolveParty(index, from, notes);
-  notes.push(...serviceIpInEgressIpBlock(index, src, svc));
-  const backends = serviceBackends(index, svc).map((pod) => {
+  const selected = serviceBackends(index, svc);
+  notes.push(...serviceIpInEgressIpBlock(index, src, svc, selected));
+  const backends = selected.map((pod) => {
     const resolved = resolveTargetPort(pod, targetPort, protocol);
     const podRef = { namespace: pod.namespace, name: pod.name };
     return { pod: podRef, targetPort: resolved, verdict: resolved === null ? null : canReach(index, from, podRef, { port: resolved, protocol }) };
@@ -440,8 +441,12 @@ export function canReachService(index: PolicyIndex, from: EndpointRef, service: 
   return { service, servicePort: servicePortOut, allowed: allowedBackends > 0, allowedBackends, backends, notes: dedupeNotes(notes) };
 }
 
-/** ipBlocks naming a ClusterIP do not admit Service traffic: policies see the backend pod IP after DNAT. */
-function serviceIpInEgressIpBlock(index: PolicyIndex, src: Party, svc: Service): Note[] {
+/**
+ * An egress ipBlock that holds the ClusterIP but none of the backends' IPs
+ * looks like it admits the Service, and does not: policies see the backend
+ * pod IP after DNAT.
+ */
+function serviceIpInEgressIpBlock(index: PolicyIndex, src: Party, svc: Service, backends: readonly IndexedPod[]): Note[] {
   if (!isPolicyPod(src)) return [];
   const ips = [...(svc.spec.clusterIPs ?? []), ...(svc.spec.clusterIP ? [svc.spec.clusterIP] : [])].map(parseIp).filter((ip): ip is IpAddress => ip !== null);
   const out: Note[] = [];
@@ -449,8 +454,9 @@ function serviceIpInEgressIpBlock(index: PolicyIndex, src: Party, svc: Service):
     const policy = index.policies[id]!;
     for (const rule of policy.egressRules) {
       for (const peer of rule.peers) {
-        if (peer.ipBlock && ips.some((ip) => ipBlockContains(peer.ipBlock!, ip))) {
-          out.push(note("service-ip-in-ipblock", `${formatPolicy(policy.ref)} ${rule.path}.to[${peer.index}] (ipBlock ${peer.ipBlock.cidr.text}) contains the ClusterIP of ${svc.metadata.namespace}/${svc.metadata.name}, but policies see the backend pod IP after DNAT, so it does not admit Service traffic`));
+        const block = peer.ipBlock;
+        if (block && ips.some((ip) => ipBlockContains(block, ip)) && !backends.some((b) => b.ips.some((ip) => ipBlockContains(block, ip)))) {
+          out.push(note("service-ip-in-ipblock", `${formatPolicy(policy.ref)} ${rule.path}.to[${peer.index}] (ipBlock ${block.cidr.text}) contains the ClusterIP of ${svc.metadata.namespace}/${svc.metadata.name}, but policies see the backend pod IP after DNAT, so it does not admit Service traffic`));
         }
       }
     }
