@@ -201,7 +201,9 @@ function nodeSubject(model: ClusterModel, ctx: ProxyContext, node: Node, othersH
   if (ctx.replacedBy) evidence["proxy.kubeProxyExpected"] = [ctx.replacedBy.evidence];
 
   const a = ctx.analyses.get(name);
-  const whole = !!a && expected && rulesWhollyMissing(a);
+  // A NotReady node's rules say nothing new: it cannot receive updates (node.not-ready covers it).
+  const ready = (node.status.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+  const whole = !!a && expected && ready && rulesWhollyMissing(a);
   if (a) {
     const where = lineEvidence(a.compared?.file ?? a.files[0]!, a.compared?.line, a.kubeProxyPresent ? `${name}: ${a.missing.length} of ${a.expectedPorts} Service ports with endpoints have no rule (${a.missing.slice(0, 3).join(", ")}${a.missing.length > 3 ? ", …" : ""})` : `${name}: no kube-proxy chains (KUBE-SERVICES) in ${a.files.map((f) => f.split("/").pop()).join(", ")}`);
     evidence["proxy.missingServicePorts"] = [where];

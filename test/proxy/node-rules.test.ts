@@ -69,6 +69,17 @@ describe("iptables mode: the real kubeadm 1.32 iptables-save (flannel)", () => {
     expect(analyse(model, "cp").missing).toEqual(["shop/web:http"]);
   });
 
+  it("a Service created, or whose endpoints changed, moments before the collection is not judged yet", () => {
+    const web = service("shop", "web", "10.96.40.7", [{ name: "http", port: 80, targetPort: 8080 }]);
+    (web.metadata as Record<string, unknown>).creationTimestamp = "2026-11-22T10:29:30Z";
+    const webSlice = slice("shop", "web", [{ name: "http", port: 80, targetPort: 8080 }], [{ ip: "10.244.0.7" }]);
+    const dnsSlice = slice("kube-system", "kube-dns", DNS_PORTS, [{ ip: "10.244.0.2" }, { ip: "10.244.0.9" }]);
+    (dnsSlice.metadata as Record<string, unknown>).annotations = { "endpoints.kubernetes.io/last-change-trigger-time": "2026-11-22T10:29:55Z" };
+    const manifest = JSON.stringify({ format: "netdiag-snapshot/v1", collectedAt: "2026-11-22T10:30:00Z" });
+    const model = cluster({ nodes: base.nodes, services: [...base.services, web], endpointslices: [apiSlice, dnsSlice, webSlice], files: { "manifest.json": manifest, "nodes/cp/iptables-save.txt": dump } });
+    expect(analyse(model, "cp")).toMatchObject({ missing: [], stale: [] });
+  });
+
   it("a Service without ready endpoints is expected nowhere (kube-proxy rejects it, correctly)", () => {
     const web = service("shop", "web", "10.96.40.7", [{ name: "http", port: 80, targetPort: 8080 }]);
     const model = cluster({ nodes: base.nodes, services: [...base.services, web], endpointslices: [apiSlice, slice("kube-system", "kube-dns", DNS_PORTS, [{ ip: "10.244.0.2" }, { ip: "10.244.0.3" }]), slice("shop", "web", [{ name: "http", port: 80, targetPort: 8080 }], [{ ip: "10.244.0.7", ready: false }])], files: { "nodes/cp/iptables-save.txt": dump } });

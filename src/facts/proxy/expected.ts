@@ -8,7 +8,10 @@
  * - with internalTrafficPolicy: Local a node only gets its own endpoints;
  * - every endpoint listed in a slice (ready or not) is a legitimate DNAT
  *   target for a while (terminating endpoints linger), so only addresses no
- *   slice lists are stale.
+ *   slice lists are stale;
+ * - a Service created, or whose endpoints changed, just before the snapshot
+ *   may not be synced yet (the node dumps are taken after the objects): such
+ *   ports are not "settled" and are not judged.
  */
 import type { EndpointSlice, Service } from "../../model/k8s.js";
 import type { ClusterModel } from "../../model/model.js";
@@ -35,8 +38,13 @@ export interface ExpectedPort {
   /** `ip:port` of every endpoint any slice lists, in any condition or family. */
   known: Set<string>;
   internalLocal: boolean;
+  /** Created and last changed long enough before the collection for every kube-proxy to have synced it. */
+  settled: boolean;
   evidence: Evidence;
 }
+
+/** kube-proxy syncs within seconds (minSyncPeriod 1s); large clusters take longer. */
+export const SYNC_GRACE_SECONDS = 120;
 
 export interface ExpectedProxyState {
   ports: ExpectedPort[];
@@ -117,6 +125,12 @@ export function expectedProxyState(model: ClusterModel): ExpectedProxyState {
   return model.memo("proxy.expected", () => {
     const state: ExpectedProxyState = { ports: [], byKey: new Map(), byFrontend: new Map(), services: new Set(), ignoredClusterIPs: new Set() };
     const useSlices = model.has("resources/endpointslices.json");
+    const collectedAt = Date.parse(model.manifest?.collectedAt ?? "");
+    const settledAt = (times: (string | null | undefined)[]) => {
+      if (!Number.isFinite(collectedAt)) return true;
+      const latest = Math.max(...times.map((t) => Date.parse(t ?? "")).filter(Number.isFinite));
+      return !Number.isFinite(latest) || collectedAt - latest >= SYNC_GRACE_SECONDS * 1000;
+    };
     for (const svc of model.resources.services) {
       const ns = svc.metadata.namespace ?? "default";
       state.services.add(`${ns}/${svc.metadata.name}`);
@@ -126,6 +140,11 @@ export function expectedProxyState(model: ClusterModel): ExpectedProxyState {
       }
       const clusterIP = [svc.spec.clusterIP ?? "", ...(svc.spec.clusterIPs ?? [])].find(isIPv4);
       const slices = useSlices ? model.slicesFor(ns, svc.metadata.name) : [];
+      const endpointsObject = useSlices ? undefined : model.endpointsFor(ns, svc.metadata.name);
+      const settled = settledAt([
+        svc.metadata.creationTimestamp,
+        ...[...slices, ...(endpointsObject ? [endpointsObject] : [])].map((o) => o.metadata.annotations["endpoints.kubernetes.io/last-change-trigger-time"]),
+      ]);
       for (const [i, sp] of (svc.spec.ports ?? []).entries()) {
         const portName = sp.name ?? "";
         const protocol = protocolOf(sp.protocol);
@@ -143,6 +162,7 @@ export function expectedProxyState(model: ClusterModel): ExpectedProxyState {
           ready: programmed.map((e) => ({ ip: e.ip, port: e.port, ...(e.node ? { node: e.node } : {}) })),
           known: new Set(all.map((e) => `${e.ip}:${e.port}`)),
           internalLocal: svc.spec.internalTrafficPolicy === "Local",
+          settled,
           evidence: model.evidence(svc, `spec.ports[${i}]`, `${ns}/${svc.metadata.name} port ${portName || sp.port} ${sp.port}/${protocol.toUpperCase()}: ${ready.length} ready endpoint${ready.length === 1 ? "" : "s"}`),
         };
         if (clusterIP) port.clusterIP = clusterIP;

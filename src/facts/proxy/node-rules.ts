@@ -120,7 +120,7 @@ function compare(dump: ParsedDump, expected: ExpectedProxyState, node: string, o
     for (const sp of Object.values(set.services)) if (sp.clusterIP && sp.port !== undefined && sp.protocol) byFrontend.set(frontendKey(sp.protocol, sp.clusterIP, sp.port), sp);
   }
   for (const port of expected.ports) {
-    if (endpointsForNode(port, node).length === 0 || !port.clusterIP) continue;
+    if (!port.settled || endpointsForNode(port, node).length === 0 || !port.clusterIP) continue;
     out.expectedPorts++;
     const front = frontendKey(port.protocol, port.clusterIP, port.port);
     const sp = set.backend === "ipvs" ? set.services[front] : lookup(set, port.key, undefined) ?? byFrontend.get(front);
@@ -134,6 +134,7 @@ function compare(dump: ParsedDump, expected: ExpectedProxyState, node: string, o
       if (svc && !expected.services.has(svc) && sp.endpoints.length > 0) out.deletedServices.push({ key: sp.key, file: dump.file, ...(sp.line !== undefined ? { line: sp.line } : {}) });
       continue;
     }
+    if (!exp.settled) continue;
     for (const e of sp.endpoints) {
       // IPVS keeps terminating real servers at weight 0 until their connections drain.
       if (e.weight === 0) continue;
