@@ -93,6 +93,25 @@ function lineEvidence(file: string, line: number | undefined, excerpt: string): 
   return { file, line: line ?? 1, excerpt: clip(excerpt) };
 }
 
+/** The text of line `n` (1-based) of a node file, found without splitting the whole dump. */
+function lineText(model: ClusterModel, file: string, n: number | undefined): string | undefined {
+  const [, node, ...rest] = file.split("/");
+  const text = node ? model.nodeFiles.get(node)?.get(rest.join("/")) : undefined;
+  if (text === undefined || n === undefined || n < 1) return undefined;
+  let start = 0;
+  for (let i = 1; i < n; i++) {
+    start = text.indexOf("\n", start) + 1;
+    if (start === 0) return undefined;
+  }
+  const end = text.indexOf("\n", start);
+  return text.slice(start, end === -1 ? text.length : end);
+}
+
+/** Evidence quoting the rule itself when the line is there. */
+function ruleEvidence(model: ClusterModel, file: string, line: number | undefined, fallback: string): Evidence {
+  return lineEvidence(file, line, lineText(model, file, line) ?? fallback);
+}
+
 function primaryFamily(model: ClusterModel): "IPv4" | "IPv6" {
   const ip = model.resources.nodes[0]?.status.addresses?.find((a) => a.type === "InternalIP")?.address ?? "";
   return ip.includes(":") ? "IPv6" : "IPv4";
@@ -209,7 +228,7 @@ function nodeSubject(model: ClusterModel, ctx: ProxyContext, node: Node, othersH
     evidence["proxy.missingServicePorts"] = [where];
     evidence["proxy.rulesWhollyMissing"] = [where, ...(evidence["proxy.kubeProxyNotRunning"] ?? []).slice(0, 1)];
     evidence["proxy.kubeProxyRulesPresent"] = [where];
-    evidence["proxy.rulesForDeletedServices"] = a.deletedServices.slice(0, 3).map((d) => lineEvidence(d.file, d.line, `${name}: rules for ${d.key}, a Service that no longer exists`));
+    evidence["proxy.rulesForDeletedServices"] = a.deletedServices.slice(0, 3).map((d) => ruleEvidence(model, d.file, d.line, `${name}: rules for ${d.key}, a Service that no longer exists`));
   }
 
   const logs = pod ? podLogFiles(model, pod.metadata.namespace ?? "kube-system", pod.metadata.name) : [];
@@ -305,7 +324,7 @@ function perService(model: ClusterModel, ctx: ProxyContext): Map<string, Service
       let t = f.stale.get(s.target);
       if (!t) f.stale.set(s.target, (t = { nodes: new Set(), evidence: [] }));
       t.nodes.add(a.node);
-      if (t.evidence.length < 2) t.evidence.push(lineEvidence(s.file, s.line, `${a.node}: ${s.key} still DNATs to ${s.target}, which no EndpointSlice lists`));
+      if (t.evidence.length < 2) t.evidence.push(ruleEvidence(model, s.file, s.line, `${a.node}: ${s.key} still DNATs to ${s.target}, which no EndpointSlice lists`));
     }
   }
   return out;

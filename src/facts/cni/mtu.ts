@@ -10,7 +10,7 @@
  * cilium_vxlan, genev_sys_6081) carry no MTU of their own and are only used to
  * know the encapsulation.
  */
-import type { Evidence } from "../../types/evidence.js";
+import { clip, type Evidence } from "../../types/evidence.js";
 import type { ClusterModel } from "../../model/model.js";
 import type { Node } from "../../model/k8s.js";
 import { type IpInterface, parseIpAddr } from "../../model/parsers/ip-addr.js";
@@ -26,11 +26,11 @@ const POD_INTERFACE = /^(?:cali|lxc(?!_health)|veth|azv|eni|gke)[0-9a-zA-Z]/;
 export interface NodeMtu {
   node: string;
   file: string;
-  underlay?: { name: string; mtu: number; line: number };
+  underlay?: { name: string; mtu: number; line: number; text: string };
   /** Encapsulations in use (device up, with an address or collect-metadata). */
-  encapsulations: { name: string; kind: string; overhead: number; mtu?: number; external: boolean; line: number }[];
+  encapsulations: { name: string; kind: string; overhead: number; mtu?: number; external: boolean; line: number; text: string }[];
   /** Largest MTU of the pod-facing interfaces (veths, or the pod bridge), and where. */
-  pod?: { name: string; mtu: number; line: number; count: number };
+  pod?: { name: string; mtu: number; line: number; text: string; count: number };
 }
 
 export interface MtuProblem {
@@ -61,23 +61,25 @@ export function nodeMtu(model: ClusterModel, node: Node): NodeMtu | undefined {
   const text = model.nodeFiles.get(name)?.get("ip-addr.txt");
   if (text === undefined) return undefined;
   const ifaces = parseIpAddr(text).interfaces;
+  const lines = text.split("\n");
+  const lineOf = (i: IpInterface) => (lines[i.line - 1] ?? i.name).trim();
   const routes = model.nodeFiles.get(name)?.get("ip-route.txt");
   const defaultDev = routes ? parseIpRoute(routes).routes.find((r) => r.dst === "default")?.dev : undefined;
   const nodeIPs = (node.status.addresses ?? []).filter((a) => a.type === "InternalIP" || a.type === "ExternalIP").map((a) => a.address);
   const out: NodeMtu = { node: name, file: `nodes/${name}/ip-addr.txt`, encapsulations: [] };
   const under = underlayOf(ifaces, nodeIPs, defaultDev);
-  if (under?.mtu !== undefined) out.underlay = { name: under.name, mtu: under.mtu, line: under.line };
+  if (under?.mtu !== undefined) out.underlay = { name: under.name, mtu: under.mtu, line: under.line, text: lineOf(under) };
   for (const i of ifaces) {
     const kind = i.tunnel?.kind;
     if (!kind || !i.up) continue;
     const external = i.tunnel?.external === true;
     if (!external && i.addresses.length === 0) continue;
-    out.encapsulations.push({ name: i.name, kind, overhead: ENCAPSULATION_OVERHEAD[kind] ?? 0, ...(i.mtu !== undefined ? { mtu: i.mtu } : {}), external, line: i.line });
+    out.encapsulations.push({ name: i.name, kind, overhead: ENCAPSULATION_OVERHEAD[kind] ?? 0, ...(i.mtu !== undefined ? { mtu: i.mtu } : {}), external, line: i.line, text: lineOf(i) });
   }
   const pods = podInterfaces(ifaces);
   if (pods.length > 0) {
     const widest = pods.reduce((a, b) => (b.mtu! > a.mtu! ? b : a));
-    out.pod = { name: widest.name, mtu: widest.mtu!, line: widest.line, count: pods.length };
+    out.pod = { name: widest.name, mtu: widest.mtu!, line: widest.line, text: lineOf(widest), count: pods.length };
   }
   return out;
 }
@@ -92,8 +94,9 @@ export function podMtuLimit(m: NodeMtu): number | undefined {
   return m.underlay ? m.underlay.mtu - overheadOf(m).bytes : undefined;
 }
 
-function at(m: NodeMtu, line: number, excerpt: string): Evidence {
-  return { file: m.file, line, excerpt };
+/** Evidence quoting the interface's own line of `ip -d addr`. */
+function at(m: NodeMtu, where: { line: number; text: string }): Evidence {
+  return { file: m.file, line: where.line, excerpt: clip(where.text) };
 }
 
 export interface ConfiguredMtu {
@@ -109,13 +112,13 @@ export function mtuProblems(nodes: NodeMtu[], configured: ConfiguredMtu | undefi
     if (limit === undefined || !m.underlay) continue;
     const o = overheadOf(m);
     const budget = `${m.underlay.name} mtu ${m.underlay.mtu}${o.bytes ? ` − ${o.bytes} (${o.label})` : ""} = ${limit}`;
-    const underlayEvidence = at(m, m.underlay.line, `${m.node}: ${m.underlay.name} mtu ${m.underlay.mtu}`);
+    const underlayEvidence = at(m, m.underlay);
     if (m.pod && m.pod.mtu > limit) {
-      problems.push({ nodes: [m.node], detail: `${m.node}: pod interfaces use mtu ${m.pod.mtu} (${m.pod.name}${m.pod.count > 1 ? ` and ${m.pod.count - 1} more` : ""}) but ${budget}`, evidence: [at(m, m.pod.line, `${m.node}: ${m.pod.name} mtu ${m.pod.mtu}`), underlayEvidence] });
+      problems.push({ nodes: [m.node], detail: `${m.node}: pod interfaces use mtu ${m.pod.mtu} (${m.pod.name}${m.pod.count > 1 ? ` and ${m.pod.count - 1} more` : ""}) but ${budget}`, evidence: [at(m, m.pod), underlayEvidence] });
     }
     for (const e of m.encapsulations) {
       if (e.external || e.mtu === undefined || e.mtu <= m.underlay.mtu - e.overhead) continue;
-      problems.push({ nodes: [m.node], detail: `${m.node}: ${e.name} (${ENCAPSULATION_NAMES[e.kind] ?? e.kind}) mtu ${e.mtu} > ${m.underlay.name} mtu ${m.underlay.mtu} − ${e.overhead}`, evidence: [at(m, e.line, `${m.node}: ${e.name} mtu ${e.mtu}`), underlayEvidence] });
+      problems.push({ nodes: [m.node], detail: `${m.node}: ${e.name} (${ENCAPSULATION_NAMES[e.kind] ?? e.kind}) mtu ${e.mtu} > ${m.underlay.name} mtu ${m.underlay.mtu} − ${e.overhead}`, evidence: [at(m, e), underlayEvidence] });
     }
     if (configured && configured.mtu > limit && !(m.pod && m.pod.mtu > limit)) {
       problems.push({ nodes: [m.node], detail: `${m.node}: ${configured.source} ${configured.mtu} > ${budget}`, evidence: [configured.evidence, underlayEvidence] });
@@ -133,7 +136,7 @@ export function mtuProblems(nodes: NodeMtu[], configured: ConfiguredMtu | undefi
     problems.push({
       nodes: [sender.node, ...tight.map((x) => x.m.node)],
       detail: `pods on ${sender.node} use mtu ${sender.pod.mtu} but ${tight.map((x) => x.m.node).join(", ")} ${tight.length === 1 ? "carries" : "carry"} at most ${t.limit} (${t.m.underlay!.name} mtu ${t.m.underlay!.mtu}${overheadOf(t.m).bytes ? ` − ${overheadOf(t.m).bytes} ${overheadOf(t.m).label}` : ""}): larger packets between them are dropped`,
-      evidence: [at(sender, sender.pod.line, `${sender.node}: ${sender.pod.name} mtu ${sender.pod.mtu}`), at(t.m, t.m.underlay!.line, `${t.m.node}: ${t.m.underlay!.name} mtu ${t.m.underlay!.mtu}`)],
+      evidence: [at(sender, sender.pod), at(t.m, t.m.underlay!)],
     });
   }
   return problems;
