@@ -85,6 +85,13 @@ function eventsByNode(model: ClusterModel): Map<string, Event[]> {
   });
 }
 
+/** The event's pod still exists and has no sandbox yet (Pending, or a container still ContainerCreating). */
+function stillWaiting(model: ClusterModel, e: Event): boolean {
+  const p = podNamed(model, e.involvedObject.namespace ?? "default", e.involvedObject.name ?? "");
+  if (!p || isPodTerminal(p)) return false;
+  return p.status.phase === "Pending" || (p.status.containerStatuses ?? []).some((c) => c.state?.waiting?.reason === "ContainerCreating");
+}
+
 function podNamed(model: ClusterModel, ns: string, name: string): Pod | undefined {
   return model.podsInNamespace(ns).find((p) => p.metadata.name === name);
 }
@@ -108,7 +115,8 @@ function agentSignals(model: ClusterModel, agents: AgentHealth[]): Map<string, S
     const spec = cniAgents(model).find((d) => d.spec.name === a.cni)!.spec;
     const ns = a.pod.metadata.namespace ?? "kube-system";
     mergeSignals(found, scanLogFiles(podLogFiles(model, ns, a.pod.metadata.name), spec.signals));
-    mergeSignals(found, scanEvents(model, model.eventsFor("Pod", ns, a.pod.metadata.name), spec.signals));
+    // Readiness-probe output of an agent that is ready again is history (BIRD is "not ready" for a while at every start).
+    if (a.problem !== "") mergeSignals(found, scanEvents(model, model.eventsFor("Pod", ns, a.pod.metadata.name), spec.signals));
   }
   return found;
 }
@@ -175,7 +183,8 @@ function nodeSubject(model: ClusterModel, node: Node): SubjectFacts {
 
   const agentFound = agentSignals(model, agents);
   const nodeEvents = eventsByNode(model).get(name) ?? [];
-  const podEvents = nodeEvents.filter((e) => e.involvedObject.kind === "Pod");
+  // Sandbox errors of pods that started since (start-up noise while the agent comes up) are resolved: only pods still waiting count.
+  const podEvents = nodeEvents.filter((e) => e.involvedObject.kind === "Pod" && stillWaiting(model, e));
   const eventFound = scanEvents(model, podEvents, EVENT_SIGNALS);
 
   const bgp = agentFound.get("calico.bgp-not-established");

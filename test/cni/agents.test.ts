@@ -63,6 +63,9 @@ describe("agent health per node", () => {
     const model = cluster({ nodes, daemonsets: [calicoDs], pods: [calicoPod("n1", { ready: false }), calicoPod("n2")], events: [event] });
     expect(nodeValues(model, "n1")).toMatchObject({ "cni.bgpDownReports": 40, "cni.bgpPeersDown": ["192.168.50.42", "192.168.50.45", "192.168.50.46", "192.168.50.47", "192.168.50.48"], "cni.agentUnhealthy": true });
     expect(nodeValues(model, "n2")["cni.bgpDownReports"]).toBe(0);
+    // The same events on a calico-node that is ready again are start-up history.
+    const recovered = cluster({ nodes, daemonsets: [calicoDs], pods: [calicoPod("n1"), calicoPod("n2")], events: [event] });
+    expect(nodeValues(recovered, "n1")).toMatchObject({ "cni.bgpDownReports": 0, "cni.agentUnhealthy": false });
   });
 
   it("a sandbox failure counts on the node of its pod, with the CNI's own words", () => {
@@ -73,5 +76,8 @@ describe("agent health per node", () => {
     expect(nodeValues(model, "n2")).toMatchObject({ "cni.sandboxFailures": 12, "cni.sandboxFailingPods": [{ kind: "Pod", namespace: "shop", name: "web-1" }], "cni.sandboxError": "loadFlannelSubnetEnv failed: open /run/flannel/subnet.env: no such file or directory" });
     expect(nodeValues(model, "n2")["cni.flannelSubnetProblems"]).toEqual(["/run/flannel/subnet.env missing (×12)"]);
     expect(nodeValues(model, "n1")["cni.sandboxFailures"]).toBe(0);
+    // Once the pod runs, its old sandbox errors are resolved.
+    const started = cluster({ nodes, daemonsets: [calicoDs], pods: [calicoPod("n1"), calicoPod("n2"), pod("shop", "web-1", "n2", { ip: "10.244.2.9" })], events: [event] });
+    expect(nodeValues(started, "n2")).toMatchObject({ "cni.sandboxFailures": 0, "cni.flannelSubnetProblems": [] });
   });
 });
