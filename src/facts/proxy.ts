@@ -20,6 +20,7 @@ import { z } from "zod";
 import { clip, type Evidence, type ObjectRef } from "../types/evidence.js";
 import type { ClusterModel } from "../model/model.js";
 import type { Node, Pod } from "../model/k8s.js";
+import { daemonSetTargetsNode } from "../model/daemonsets.js";
 import { isPodReady, isPodTerminal, podRef } from "../model/pods.js";
 import { parseConntrackStats } from "../model/parsers/conntrack.js";
 import { splitLines } from "../model/parsers/lines.js";
@@ -212,7 +213,14 @@ function nodeSubject(model: ClusterModel, ctx: ProxyContext, node: Node, othersH
   const evidence: Record<string, Evidence[]> = {};
   const pod = kubeProxyPodOn(ctx, name);
   const expected = kubeProxyExpectedOn(model, ctx, node) || (!ctx.replacedBy && ctx.daemonSets.length === 0 && ctx.pods.length === 0 && othersHaveRules);
-  const problem = pod ? podProblem(pod).problem : ctx.daemonSets.length > 0 || ctx.pods.length > 0 ? "no kube-proxy pod on the node" : "";
+  const targeted = ctx.daemonSets.some((ds) => daemonSetTargetsNode(ds, node));
+  const problem = pod
+    ? podProblem(pod).problem
+    : ctx.daemonSets.length > 0 && !targeted
+      ? `no kube-proxy pod on the node: the DaemonSet's nodeSelector, affinity or tolerations leave it out (node taints: ${(node.spec.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect ?? ""}`).join(", ") || "none"})`
+      : ctx.daemonSets.length > 0 || ctx.pods.length > 0
+        ? "no kube-proxy pod on the node"
+        : "";
   const notRunning = expected && (ctx.daemonSets.length > 0 || ctx.pods.length > 0) && problem !== "";
   evidence["proxy.kubeProxyNotRunning"] = pod
     ? [model.evidence(pod, "status", `${pod.metadata.name} on ${name}: ${problem || "Ready"}`), ...model.eventsFor("Pod", pod.metadata.namespace, pod.metadata.name).filter((e) => e.type === "Warning").slice(0, 2).map((e) => model.evidence(e, "message", `${e.reason}: ${e.message ?? ""}`))]

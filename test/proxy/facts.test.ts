@@ -101,7 +101,7 @@ describe("where kube-proxy must run", () => {
   it("a tainted node the DaemonSet does not tolerate still needs kube-proxy when pods run there", () => {
     const tainted = [node("n1", "10.0.0.11"), node("n2", "10.0.0.12", { taints: [{ key: "dedicated", value: "batch", effect: "NoSchedule" }] })];
     const model = cluster({ nodes: tainted, daemonsets: [kubeProxyDs({})], pods: [kubeProxyPod("n1"), app] });
-    expect(nodeFacts(model, "n2")).toMatchObject({ "proxy.kubeProxyExpected": true, "proxy.kubeProxyNotRunning": true });
+    expect(nodeFacts(model, "n2")).toMatchObject({ "proxy.kubeProxyExpected": true, "proxy.kubeProxyNotRunning": true, "proxy.kubeProxyProblem": "no kube-proxy pod on the node: the DaemonSet's nodeSelector, affinity or tolerations leave it out (node taints: dedicated=batch:NoSchedule)" });
   });
 
   it("Cilium's kube-proxy replacement: no kube-proxy, no finding", () => {
