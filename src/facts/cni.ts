@@ -13,7 +13,7 @@ import { clip, type Evidence, type ObjectRef } from "../types/evidence.js";
 import type { ClusterModel } from "../model/model.js";
 import type { Event, Node, Pod } from "../model/k8s.js";
 import { isPodTerminal, podRef } from "../model/pods.js";
-import { podLogFiles, scanEvents, scanLogFiles } from "../model/signals/collect.js";
+import { podLogFiles, scanEvents, scanLogFiles, signalCount } from "../model/signals/collect.js";
 import type { SignalSummary } from "../model/signals/scan.js";
 import { mergeSignals } from "../model/signals/scan.js";
 import { kubeletSignals } from "../model/signals/kubelet.js";
@@ -98,10 +98,6 @@ function podNamed(model: ClusterModel, ns: string, name: string): Pod | undefine
 
 const SANDBOX_SIGNALS = ["kubelet.sandbox-create-failed", "kubelet.sandbox-network-failed"];
 const EVENT_SIGNALS = [...kubeletSignals, ...calicoSignals, ...flannelSignals, ...ciliumSignals];
-
-function summaryCount(found: ReadonlyMap<string, SignalSummary>, ids: readonly string[]): number {
-  return ids.reduce((n, id) => n + (found.get(id)?.count ?? 0), 0);
-}
 
 function samples(found: ReadonlyMap<string, SignalSummary>, ids: readonly string[], max = 3): Evidence[] {
   return ids.flatMap((id) => found.get(id)?.samples ?? []).slice(0, max);
@@ -230,14 +226,14 @@ function nodeSubject(model: ClusterModel, node: Node): SubjectFacts {
       "cni.podsOnNode": pods.length,
       "cni.bgpPeersDown": bgp?.values["peers"]?.flatMap((p) => p.split(",")).filter((p, i, all) => p && all.indexOf(p) === i) ?? [],
       "cni.bgpDownReports": bgpReports,
-      "cni.calicoIpamErrors": summaryCount(eventFound, ipamIds) + summaryCount(agentFound, ipamIds),
+      "cni.calicoIpamErrors": signalCount(eventFound, ipamIds) + signalCount(agentFound, ipamIds),
       "cni.ciliumErrors": cilium.map((id) => `${id.replace(/^cilium\./, "")} ×${agentFound.get(id)!.count}`),
-      "cni.ciliumErrorCount": summaryCount(agentFound, ciliumIds),
+      "cni.ciliumErrorCount": signalCount(agentFound, ciliumIds),
       "cni.flannelSubnetProblems": flannel.problems,
       "cni.sandboxFailures": sandboxEvents.reduce((n, e) => n + Math.max(1, e.count ?? 1), 0),
       "cni.sandboxFailingPods": [...failingPods.values()].slice(0, 20),
       "cni.sandboxError": latest ? clip(sandboxDetail(latest.message ?? ""), 200) : "",
-      "cni.ipExhaustion": summaryCount(eventFound, exhaustion) + summaryCount(agentFound, exhaustion),
+      "cni.ipExhaustion": signalCount(eventFound, exhaustion) + signalCount(agentFound, exhaustion),
       "cni.exhaustedRanges": ranges,
       "cni.configFiles": configs.files.map((f) => f.file),
       "cni.activeConfig": configs.active?.file ?? "",

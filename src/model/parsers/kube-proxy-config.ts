@@ -21,8 +21,6 @@ export interface KubeProxyConfig {
   detectLocalMode: string;
   masqueradeAll: boolean;
   conntrack: { maxPerCore?: number | null; min?: number | null; tcpEstablishedTimeout?: string | null; tcpCloseWaitTimeout?: string | null };
-  /** Where each value came from, for evidence: the key and 1-based line of `mode:` and `clusterCIDR:` in the document. */
-  lines: { mode?: number; clusterCIDR?: number };
 }
 
 function asRecord(v: unknown): Record<string, unknown> {
@@ -38,12 +36,6 @@ export function normaliseMode(raw: string): ProxyMode | "unknown" {
   if (m === "" || m === "iptables") return "iptables";
   if (m === "ipvs" || m === "nftables" || m === "kernelspace") return m;
   return "unknown";
-}
-
-function lineOf(text: string, key: string): number | undefined {
-  const lines = text.split("\n");
-  const i = lines.findIndex((l) => l.startsWith(`${key}:`));
-  return i >= 0 ? i + 1 : undefined;
 }
 
 /** True for a YAML/JSON document that is a KubeProxyConfiguration. */
@@ -64,11 +56,6 @@ export function parseKubeProxyConfiguration(text: string): KubeProxyConfig | und
   const conntrack = asRecord(doc.conntrack);
   const num = (v: unknown) => (typeof v === "number" ? v : v === null ? null : undefined);
   const str = (v: unknown) => (typeof v === "string" ? v : v === null ? null : undefined);
-  const lines: KubeProxyConfig["lines"] = {};
-  const modeLine = lineOf(text, "mode");
-  const cidrLine = lineOf(text, "clusterCIDR");
-  if (modeLine) lines.mode = modeLine;
-  if (cidrLine) lines.clusterCIDR = cidrLine;
   return {
     modeRaw,
     mode: normaliseMode(modeRaw),
@@ -76,7 +63,6 @@ export function parseKubeProxyConfiguration(text: string): KubeProxyConfig | und
     detectLocalMode: asString(doc.detectLocalMode) || "ClusterCIDR",
     masqueradeAll: asRecord(doc.iptables).masqueradeAll === true || asRecord(doc.ipvs).masqueradeAll === true,
     conntrack: { maxPerCore: num(conntrack.maxPerCore), min: num(conntrack.min), tcpEstablishedTimeout: str(conntrack.tcpEstablishedTimeout), tcpCloseWaitTimeout: str(conntrack.tcpCloseWaitTimeout) },
-    lines,
   };
 }
 
@@ -108,7 +94,7 @@ export function kubeProxyFlags(argv: readonly string[]): { mode?: string; cluste
         if (value !== undefined) out.config = value;
         break;
       case "masquerade-all":
-        out.masqueradeAll = value === undefined || value === "true" || value.startsWith("--");
+        out.masqueradeAll = value === undefined || value === "true";
         break;
     }
   }
@@ -126,6 +112,5 @@ export function configOrFlags(config: KubeProxyConfig | undefined, flags: Return
     detectLocalMode: flags.detectLocalMode ?? "ClusterCIDR",
     masqueradeAll: flags.masqueradeAll === true,
     conntrack: {},
-    lines: {},
   };
 }
