@@ -139,33 +139,129 @@ export const COREDNS_SIGNALS: readonly SignalDefinition[] = [
 ];
 
 /**
- * DNS failures as seen by clients: Go's resolver errors (`lookup X on
- * 10.96.0.10:53: …`) in application logs. They point at the DNS layer from
- * the other side: the name does not exist, or the DNS Service is unreachable.
+ * DNS failures as seen by clients (application pods, ingress controllers):
+ * Go's resolver errors (`lookup X on 10.96.0.10:53: …`, which also name the
+ * nameserver the pod used), and the messages of glibc/musl getaddrinfo as
+ * Java, Node.js, curl, Python and nginx print them. They point at the DNS
+ * layer from the other side: the name does not exist, or the DNS Service is
+ * unreachable. dnsClientFailureKind() says which.
  */
 export const DNS_CLIENT_SIGNALS: readonly SignalDefinition[] = [
   {
     id: "dns-client.no-such-host",
-    description: "A client was told the name does not exist (typo, wrong namespace, zone not served)",
+    description: "A Go client was told the name does not exist (typo, wrong namespace, zone not served)",
     contains: "no such host",
     pattern: /lookup (?<host>\S{1,255}?) on (?<server>\S{1,64}?): no such host/,
     severity: "warning",
   },
   {
     id: "dns-client.timeout",
-    description: "A client's DNS query to the cluster DNS got no answer (CoreDNS down, egress to port 53 blocked, kube-proxy broken)",
+    description: "A Go client's DNS query to the cluster DNS got no answer (CoreDNS down, egress to port 53 blocked, kube-proxy broken)",
     contains: "i/o timeout",
     pattern: /lookup (?<host>\S{1,255}?) on (?<server>\S{1,64}?): read (?:udp|tcp) \S{1,64}->\S{1,64}: i\/o timeout/,
     severity: "error",
   },
   {
     id: "dns-client.refused",
-    description: "A client's DNS query was refused (nothing listens on the DNS address, or a policy REJECTs it)",
+    description: "A Go client's DNS query was refused (nothing listens on the DNS address, or a policy REJECTs it)",
     contains: "connection refused",
     pattern: /lookup (?<host>\S{1,255}?) on (?<server>\S{1,64}?): read (?:udp|tcp) \S{1,64}->\S{1,64}: read: connection refused/,
     severity: "error",
   },
+  {
+    id: "dns-client.server-misbehaving",
+    description: "A Go client got SERVFAIL (or another unexpected rcode): the DNS server could not resolve the name, e.g. its upstream failed",
+    contains: "server misbehaving",
+    pattern: /lookup (?<host>\S{1,255}?) on (?<server>\S{1,64}?): server misbehaving/,
+    severity: "error",
+  },
+  {
+    id: "dns-client.temporary-failure",
+    description: "getaddrinfo EAI_AGAIN as glibc words it (Python, Ruby, PHP, Java): no answer or SERVFAIL from the nameserver",
+    contains: "Temporary failure in name resolution",
+    pattern: /(?:(?<host>[^\s:'"()]{1,255}): )?Temporary failure in name resolution/,
+    severity: "error",
+  },
+  {
+    id: "dns-client.eai-again",
+    description: "Node.js getaddrinfo EAI_AGAIN: the nameserver did not answer in time or failed",
+    contains: "EAI_AGAIN",
+    pattern: /getaddrinfo EAI_AGAIN (?<host>[^\s:'"]{1,255})/,
+    severity: "error",
+  },
+  {
+    id: "dns-client.enotfound",
+    description: "Node.js getaddrinfo ENOTFOUND: the name does not exist",
+    contains: "ENOTFOUND",
+    pattern: /getaddrinfo ENOTFOUND (?<host>[^\s:'"]{1,255})/,
+    severity: "warning",
+  },
+  {
+    id: "dns-client.unknown-host",
+    description: "Java UnknownHostException: the name did not resolve (the JDK also throws it on timeouts, then adding glibc's reason)",
+    contains: "UnknownHostException",
+    pattern: /UnknownHostException: (?<host>[^\s:;]{1,255})/,
+    severity: "warning",
+  },
+  {
+    id: "dns-client.curl-unresolved",
+    description: "curl (and libcurl clients) could not resolve the host",
+    contains: "Could not resolve host",
+    pattern: /Could not resolve host: (?<host>[^\s;]{1,255})/,
+    severity: "warning",
+  },
+  {
+    id: "dns-client.name-not-known",
+    description: "glibc getaddrinfo EAI_NONAME (`Name or service not known`) or musl's `Name does not resolve`: the name does not exist",
+    contains: "ame ",
+    pattern: /(?:(?<host>[^\s:'"()]{1,255}): )?(?:Name or service not known|Name does not resolve)/,
+    severity: "warning",
+  },
+  {
+    id: "dns-client.c-ares",
+    description: "c-ares getaddrinfo as Fluent Bit logs it: err=4 domain not found, 11/12 DNS servers unreachable or timing out",
+    contains: "getaddrinfo(host=",
+    pattern: /getaddrinfo\(host='(?<host>[^']{1,255})', err=(?<code>\d{1,2})\): (?<reason>[^\n]{1,80})/,
+    severity: "error",
+  },
+  {
+    id: "dns-client.nginx-unresolved",
+    description: "nginx (ingress-nginx, an nginx proxy) could not resolve an upstream: 110 timed out, 2 server failure, 3 host not found",
+    contains: "could not be resolved",
+    pattern: /(?<host>[^\s,]{1,255}) could not be resolved \((?<code>\d{1,3}): (?<reason>[^)]{1,64})\)/,
+    severity: "error",
+  },
 ];
+
+export type DnsClientFailureKind = "unreachable" | "failed" | "not-found";
+
+const FAILURE_KIND: Readonly<Record<string, DnsClientFailureKind>> = {
+  "dns-client.no-such-host": "not-found",
+  "dns-client.timeout": "unreachable",
+  "dns-client.refused": "unreachable",
+  "dns-client.server-misbehaving": "failed",
+  "dns-client.temporary-failure": "failed",
+  "dns-client.eai-again": "failed",
+  "dns-client.enotfound": "not-found",
+  "dns-client.unknown-host": "not-found",
+  "dns-client.curl-unresolved": "not-found",
+  "dns-client.name-not-known": "not-found",
+};
+
+// nginx resolver codes (ngx_resolver_strerror): 1 format error, 2 server failure, 3 host not found, 110 timed out.
+const NGINX_CODES: Readonly<Record<string, DnsClientFailureKind>> = { "3": "not-found", "110": "unreachable" };
+// c-ares status codes: 4 ARES_ENOTFOUND, 11 ARES_ECONNREFUSED, 12 ARES_ETIMEOUT.
+const C_ARES_CODES: Readonly<Record<string, DnsClientFailureKind>> = { "4": "not-found", "11": "unreachable", "12": "unreachable" };
+
+/**
+ * What a DNS client signal says about DNS: the server was unreachable (no
+ * answer, refused), it failed (SERVFAIL, EAI_AGAIN), or the name does not exist.
+ */
+export function dnsClientFailureKind(signalId: string, groups: Record<string, string | undefined> = {}): DnsClientFailureKind {
+  if (signalId === "dns-client.nginx-unresolved") return NGINX_CODES[groups.code ?? ""] ?? "failed";
+  if (signalId === "dns-client.c-ares") return C_ARES_CODES[groups.code ?? ""] ?? "failed";
+  return FAILURE_KIND[signalId] ?? "failed";
+}
 
 /** One query line of the `log` plugin. */
 export interface QueryLogEntry {
