@@ -92,7 +92,7 @@ const clusterFacts = declareFacts("dns", "Cluster", CM, {
   clusterDnsMismatches: {
     description: "Nameservers pods are given that no DNS Service (or NodeLocal DNSCache) answers on: from the kubelet's clusterDNS, pod resolv.conf probes, or the server Go clients name in their logs.",
     shape: z.array(z.object({ source: z.string(), nameserver: z.string() })),
-    example: [{ source: "kubelet-config clusterDNS", nameserver: "10.100.0.10" }],
+    example: [{ source: "the kubelet's clusterDNS (ConfigMap kube-system/kubelet-config)", nameserver: "10.100.0.10" }],
     requires: ["resources/services.json", "resources/configmaps.json|probes/*|logs/*/*/*.log"],
   },
   clientsWithResolutionErrors: { description: "Workloads (other than DNS itself) whose logs show name-resolution failures.", shape: ObjectRefList, example: [{ kind: "Deployment", namespace: "shop", name: "api" }], requires: DNS_LOGS },
@@ -411,7 +411,7 @@ function kubeletFacts(model: ClusterModel, dns: ClusterDns, values: Record<strin
   if (dns.serviceIPs.length > 0) {
     for (const ip of dns.kubelet?.clusterDNS ?? []) {
       if (answers(ip)) continue;
-      mismatches.push({ source: `kubelet-config clusterDNS (${dns.kubelet!.configMap})`, nameserver: ip });
+      mismatches.push({ source: `the kubelet's clusterDNS (ConfigMap kube-system/${dns.kubelet!.configMap})`, nameserver: ip });
       if (cm) mismatchEvidence.push(model.evidence(cm, "data.kubelet", `line ${dns.kubelet!.lines.clusterDNS ?? "?"}: clusterDNS: [${dns.kubelet!.clusterDNS.join(", ")}]`));
     }
     for (const [name, text] of model.probes) {
