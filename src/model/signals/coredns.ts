@@ -179,7 +179,7 @@ export const DNS_CLIENT_SIGNALS: readonly SignalDefinition[] = [
     id: "dns-client.temporary-failure",
     description: "getaddrinfo EAI_AGAIN as glibc words it (Python, Ruby, PHP, Java): no answer or SERVFAIL from the nameserver",
     contains: "Temporary failure in name resolution",
-    pattern: /(?:(?<host>[^\s:'"()]{1,255}): )?Temporary failure in name resolution/,
+    pattern: /(?:(?<=^|\s)(?!getaddrinfo:)(?<host>[^\s:'"()]{1,255}): )?Temporary failure in name resolution/,
     severity: "error",
   },
   {
@@ -214,7 +214,7 @@ export const DNS_CLIENT_SIGNALS: readonly SignalDefinition[] = [
     id: "dns-client.name-not-known",
     description: "glibc getaddrinfo EAI_NONAME (`Name or service not known`) or musl's `Name does not resolve`: the name does not exist",
     contains: "ame ",
-    pattern: /(?:(?<host>[^\s:'"()]{1,255}): )?(?:Name or service not known|Name does not resolve)/,
+    pattern: /(?:(?<=^|\s)(?!getaddrinfo:)(?<host>[^\s:'"()]{1,255}): )?(?:Name or service not known|Name does not resolve)/,
     severity: "warning",
   },
   {
