@@ -142,7 +142,8 @@ async function diagnoseCommand(argv: string[]): Promise<number> {
   });
   if (showProgress) process.stderr.write("\u001b[2K\r");
   const color = format === "text" && !output && process.stdout.isTTY === true && !process.env.NO_COLOR && !bool(args, "no-color");
-  const rendered = FORMATTERS[format](report, { color, verbose: bool(args, "verbose") });
+  const width = format === "text" && !output && process.stdout.columns ? { width: process.stdout.columns } : {};
+  const rendered = FORMATTERS[format](report, { color, verbose: bool(args, "verbose"), ...width });
   if (output) await writeFile(output, rendered);
   else process.stdout.write(rendered);
   if (failOn && report.findings.some((f) => severityAtLeast(f.severity, failOn))) return 1;

@@ -48,7 +48,12 @@ export function buildReport({ model, findings, rulesRun, skipped, notes, warning
   return {
     format: "netdiag-report/v1",
     snapshot,
-    summary: { findings: findings.length, rootCauses: findings.filter((f) => !f.explainedBy).length, bySeverity },
+    summary: {
+      findings: findings.length,
+      rootCauses: findings.filter((f) => !f.explainedBy && !f.advice).length,
+      advice: findings.filter((f) => !f.explainedBy && f.advice).length,
+      bySeverity,
+    },
     findings,
     coverage: {
       rulesRun,

@@ -126,8 +126,9 @@ export function parseRule(file: string, text: string, builtin: boolean): Parsed 
   }
   const rule = parsed.data;
   const problems: RuleProblem[] = [];
-  const problem = (field: string, message: string) => {
-    const line = lineOfPath(text, field.split("."));
+  const problem = (field: string, message: string, needle?: string) => {
+    const at = needle ? text.indexOf(needle) : -1;
+    const line = at >= 0 ? text.slice(0, at).split("\n").length : lineOfPath(text, field.split("."));
     problems.push({ file, ...(line ? { line } : {}), field, message });
   };
   const layerOfCause = rule.cause.split(".")[0]!;
@@ -138,8 +139,8 @@ export function parseRule(file: string, text: string, builtin: boolean): Parsed 
   const all = [...new Set([...inConditions, ...rule.evidence, ...rule.objects, ...rule.data, ...(rule.impact ? [rule.impact] : [])])];
   for (const name of all) {
     const def = FACT_DEFINITIONS.get(name);
-    if (!def) problem(fieldOfFact(rule, name), `unknown fact ${name} (every fact is listed in docs/facts.md)`);
-    else if (def.subject !== rule.given.kind) problem(fieldOfFact(rule, name), `fact ${name} belongs to ${def.subject} subjects, but the rule is given ${rule.given.kind}`);
+    if (!def) problem(fieldOfFact(rule, name), `unknown fact ${name} (every fact is listed in docs/facts.md)`, `"${name}"`);
+    else if (def.subject !== rule.given.kind) problem(fieldOfFact(rule, name), `fact ${name} belongs to ${def.subject} subjects, but the rule is given ${rule.given.kind}`, `"${name}"`);
   }
   if (problems.length > 0) return { problems };
   const compiled = compileRuleTemplates(rule, file, text, problems);

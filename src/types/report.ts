@@ -19,7 +19,8 @@ export interface SymptomCheck {
 export interface Report {
   format: "netdiag-report/v1";
   snapshot: { source: string; collectedAt?: string; cluster?: string; format?: string };
-  summary: { findings: number; rootCauses: number; bySeverity: Record<Severity, number> };
+  /** rootCauses: faults not explained by another finding; advice: best-practice findings. */
+  summary: { findings: number; rootCauses: number; advice: number; bySeverity: Record<Severity, number> };
   findings: Finding[];
   coverage: {
     rulesRun: number;

@@ -1,20 +1,21 @@
-/** Formatters: pure functions (report, options) => string, one per output format. */
-import type { Report } from "../../types/report.js";
+/**
+ * The output formats of `diagnose --format`: pure functions (report, options) => string.
+ * The CLI picks one with FORMATTERS[format](report, options).
+ */
+import { formatHtml } from "./html.js";
+import { formatJson } from "./json.js";
+import { formatMarkdown } from "./markdown.js";
+import { formatText } from "./text.js";
+import type { Formatter } from "./types.js";
 
-export interface FormatOptions {
-  color: boolean;
-  verbose: boolean;
-}
+export type { FormatOptions, Formatter } from "./types.js";
 
-export type Formatter = (report: Report, options: FormatOptions) => string;
+export const FORMAT_NAMES = ["text", "json", "md", "html"] as const;
+export type FormatName = (typeof FORMAT_NAMES)[number];
 
-const json: Formatter = (report) => `${JSON.stringify(report, null, 2)}\n`;
-
-const text: Formatter = (report) => {
-  const lines = [`kube-netdiag: ${report.summary.rootCauses} root causes, ${report.summary.findings} findings`];
-  for (const f of report.findings) lines.push(`${f.explainedBy ? "    ↳" : `${f.rank}.`} [${f.severity}] ${f.cause} ${f.message}`);
-  return `${lines.join("\n")}\n`;
+export const FORMATTERS: Record<FormatName, Formatter> = {
+  text: formatText,
+  json: formatJson,
+  md: formatMarkdown,
+  html: formatHtml,
 };
-
-export const FORMATTERS = { text, json, md: text, html: json } as const satisfies Record<string, Formatter>;
-export type FormatName = keyof typeof FORMATTERS;
