@@ -359,16 +359,81 @@ function zoneOf(name: string, clusterDomain: string): string {
   return labels.length === 0 ? "." : `${labels.slice(-2).join(".")}.`;
 }
 
-/** `name` is `base` plus one or more labels: a search-list expansion of it. */
-function expands(name: string, base: string): boolean {
-  return base !== "." && name !== base && name.startsWith(base);
+/** The names a name extends, longest first: `a.b.c.` → `a.b.`, `a.` (names are FQDNs, so each ends a label). */
+function properPrefixes(name: string): string[] {
+  const out: string[] = [];
+  for (let i = name.length - 2; i >= 0; i--) if (name.charCodeAt(i) === 46) out.push(name.slice(0, i + 1));
+  return out;
 }
 
-interface ClientWindow {
-  recent: { name: string; rcode: string }[];
-  /** NXDOMAIN names not yet tied to a base name. */
-  pending: string[];
+/**
+ * One client's recent queries, indexed so that each new query costs a few
+ * map lookups (one per label of its name) instead of a scan of the window.
+ */
+class ClientWindow {
+  private readonly recent: string[] = [];
+  /** Name → how often it is in the window, and the last answer to it. */
+  private readonly recentNames = new Map<string, { count: number; rcode: string }>();
+  /** NXDOMAIN names not yet tied to a base name, oldest first (A and AAAA both count), with their prefixes. */
+  private pending: { name: string; prefixes: string[] }[] = [];
+  /** Proper prefix → the pending names extending it. */
+  private readonly pendingByPrefix = new Map<string, string[]>();
+
+  /** The longest earlier name this one extends, with its last answer. */
+  earlierBase(name: string): { name: string; rcode: string } | undefined {
+    for (const p of properPrefixes(name)) {
+      const seen = this.recentNames.get(p);
+      if (seen) return { name: p, rcode: seen.rcode };
+    }
+    return undefined;
+  }
+
+  /** Removes and returns the pending names that extend `base`. */
+  takeExpansionsOf(base: string): string[] {
+    const names = this.pendingByPrefix.get(base);
+    if (!names || names.length === 0) return [];
+    const taken = new Set(names);
+    const out = this.pending.filter((p) => taken.has(p.name));
+    this.pending = this.pending.filter((p) => !taken.has(p.name));
+    for (const p of out) this.unindex(p);
+    return out.map((p) => p.name);
+  }
+
+  addPending(name: string): void {
+    const entry = { name, prefixes: properPrefixes(name) };
+    this.pending.push(entry);
+    for (const p of entry.prefixes) {
+      const list = this.pendingByPrefix.get(p);
+      if (list) list.push(name);
+      else this.pendingByPrefix.set(p, [name]);
+    }
+    if (this.pending.length > WINDOW) this.unindex(this.pending.shift()!);
+  }
+
+  addRecent(name: string, rcode: string): void {
+    this.recent.push(name);
+    const seen = this.recentNames.get(name);
+    if (seen) {
+      seen.count++;
+      seen.rcode = rcode;
+    } else this.recentNames.set(name, { count: 1, rcode });
+    if (this.recent.length <= WINDOW) return;
+    const old = this.recent.shift()!;
+    const entry = this.recentNames.get(old)!;
+    if (--entry.count === 0) this.recentNames.delete(old);
+  }
+
+  private unindex(entry: { name: string; prefixes: string[] }): void {
+    for (const p of entry.prefixes) {
+      const list = this.pendingByPrefix.get(p);
+      if (!list) continue;
+      const at = list.indexOf(entry.name);
+      if (at >= 0) list.splice(at, 1);
+      if (list.length === 0) this.pendingByPrefix.delete(p);
+    }
+  }
 }
+
 
 class ExpansionTracker {
   private readonly clients = new Map<string, ClientWindow>();
@@ -379,22 +444,17 @@ class ExpansionTracker {
   observe(q: QueryLogEntry): void {
     const key = q.client.replace(/:\d+$/, "");
     let w = this.clients.get(key);
-    if (!w && this.clients.size < MAX_CLIENTS) this.clients.set(key, (w = { recent: [], pending: [] }));
+    if (!w && this.clients.size < MAX_CLIENTS) this.clients.set(key, (w = new ClientWindow()));
     if (!w) return;
     // Base asked first (busybox, musl when the name has enough dots), expansions after.
-    const earlier = w.recent.filter((r) => expands(q.name, r.name)).sort((a, b) => b.name.length - a.name.length)[0];
+    const earlier = w.earlierBase(q.name);
     if (earlier && q.rcode === "NXDOMAIN") this.record(earlier.name, earlier.rcode, [q.name]);
-    else if (q.rcode === "NXDOMAIN") w.pending.push(q.name);
+    else if (q.rcode === "NXDOMAIN") w.addPending(q.name);
     if (earlier && q.rcode === "NOERROR") this.viaSearch.add(earlier.name);
     // Expansions first (glibc with fewer dots than ndots), the base after.
-    const later = w.pending.filter((n) => expands(n, q.name));
-    if (later.length > 0) {
-      this.record(q.name, q.rcode, later);
-      w.pending = w.pending.filter((n) => !later.includes(n));
-    }
-    w.recent.push({ name: q.name, rcode: q.rcode });
-    if (w.recent.length > WINDOW) w.recent.shift();
-    if (w.pending.length > WINDOW) w.pending.shift();
+    const later = w.takeExpansionsOf(q.name);
+    if (later.length > 0) this.record(q.name, q.rcode, later);
+    w.addRecent(q.name, q.rcode);
   }
 
   private record(base: string, rcode: string, names: string[]): void {
