@@ -21,7 +21,7 @@ import type { Container, Pod, Service } from "../model/k8s.js";
 import { allContainerStatuses, isPodReady, podRef } from "../model/pods.js";
 import { ipInCidr } from "../model/cidr.js";
 import { selectorToString } from "../model/selectors.js";
-import { parseResolvConf } from "../model/parsers/resolv-conf.js";
+import { parseResolvConf, type ResolvConf } from "../model/parsers/resolv-conf.js";
 import { isKubeletPodResolvConf, isLoopbackAddress } from "./dns/resolv.js";
 import { parseQueryLogLine, summarizeQueryLog } from "../model/signals/coredns.js";
 import { COREDNS_SIGNALS } from "../model/signals/coredns.js";
@@ -82,7 +82,7 @@ const clusterFacts = declareFacts("dns", "Cluster", CM, {
   loopDetectedInLogs: { description: "CoreDNS log lines from the loop plugin detecting a forwarding loop.", shape: z.number(), example: 0, requires: DNS_LOGS },
   upstreamErrors: { description: "CoreDNS log lines where a forwarded query timed out or the upstream was unreachable (including the loop plugin's HINFO probe).", shape: z.number(), example: 0, requires: DNS_LOGS },
   failingUpstreams: { description: "Upstream addresses those lines name.", shape: StringList, example: ["10.0.0.2:53"], requires: DNS_LOGS },
-  upstreamServers: { description: "The upstream resolvers CoreDNS forwards to: forward addresses, or the nameservers of the resolv.conf it reads when the node files were collected.", shape: StringList, example: ["10.0.0.2"] },
+  upstreamServers: { description: "The upstream resolvers CoreDNS forwards to: forward addresses, or the nameservers of the resolv.conf it reads (nodes/*/resolv.conf when that is the file).", shape: StringList, example: ["10.0.0.2"] },
   forwardLoopPath: {
     description: "How the Corefile's forward leads back to CoreDNS (\"\" when it does not): a loopback target, the DNS Service itself, ClusterFirst CoreDNS pods, or resolv.conf → a node stub resolver such as 127.0.0.53.",
     shape: z.string(),
@@ -449,17 +449,29 @@ function kubeletFacts(model: ClusterModel, dns: ClusterDns, values: Record<strin
   evidence["dns.upstreamServers"] = upstream.evidence;
 }
 
-/** The node resolv.conf files the DNS pods' nodes have (all collected ones when theirs were not). */
-function dnsNodeResolvConfs(model: ClusterModel, dns: ClusterDns): { node: string; text: string }[] {
-  const all = [...model.nodeFiles].flatMap(([node, files]) => (files.has("resolv.conf") ? [{ node, text: files.get("resolv.conf")! }] : []));
-  const dnsNodes = new Set(dns.pods.map((p) => p.spec.nodeName));
-  const onDnsNodes = all.filter((f) => dnsNodes.has(f.node));
-  return onDnsNodes.length > 0 ? onDnsNodes : all;
-}
-
-/** The kubelet hands dnsPolicy Default pods the file its resolvConf names; the snapshot has the node's /etc/resolv.conf. */
+/**
+ * nodes/<node>/resolv.conf is the file a host-network pod sees (the collector's
+ * default: the kubelet's resolvConf, what CoreDNS reads) or, with --node-debug,
+ * the node's own /etc/resolv.conf. Returns the files of the DNS pods' nodes
+ * (all collected ones when theirs were not) that are what CoreDNS reads:
+ * - with the kubelet's resolvConf at /etc/resolv.conf, both readings agree;
+ * - otherwise a file naming a loopback stub is the node's /etc/resolv.conf
+ *   (systemd-resolved's stub), not the kubelet's file, and is left out;
+ * - a kubelet-written pod resolv.conf (a ClusterFirstWithHostNet agent) is never it.
+ */
+/** The kubelet hands dnsPolicy Default pods the file its resolvConf names. */
 function kubeletReadsEtcResolvConf(dns: ClusterDns): boolean {
   return dns.kubelet !== undefined && dns.kubelet.resolvConf === "/etc/resolv.conf";
+}
+
+function corednsResolvConfs(model: ClusterModel, dns: ClusterDns): { node: string; conf: ResolvConf }[] {
+  const all = [...model.nodeFiles].flatMap(([node, files]) => (files.has("resolv.conf") ? [{ node, conf: parseResolvConf(files.get("resolv.conf")!) }] : []));
+  const dnsNodes = new Set(dns.pods.map((p) => p.spec.nodeName));
+  const onDnsNodes = all.filter((f) => dnsNodes.has(f.node));
+  return (onDnsNodes.length > 0 ? onDnsNodes : all).filter(({ conf }) => {
+    if (isKubeletPodResolvConf(conf)) return false;
+    return kubeletReadsEtcResolvConf(dns) || !conf.nameservers.some((n) => isLoopbackAddress(n.address));
+  });
 }
 
 function forwardLoop(model: ClusterModel, dns: ClusterDns, answers: (ip: string) => boolean): { path: string; evidence: Evidence[] } {
@@ -476,7 +488,7 @@ function forwardLoop(model: ClusterModel, dns: ClusterDns, answers: (ip: string)
       return { path: `forward . /etc/resolv.conf (Corefile line ${forward.line}) in pods with dnsPolicy ${clusterFirst.spec.dnsPolicy ?? "ClusterFirst"}: their resolv.conf names cluster DNS (${dns.kubelet?.clusterDNS.join(", ") || dns.serviceIPs.join(", ")}) itself`, evidence: [at, model.evidence(clusterFirst, "spec.dnsPolicy", `${clusterFirst.metadata.name}: dnsPolicy ${clusterFirst.spec.dnsPolicy ?? "ClusterFirst"}`)] };
     }
     if (!kubeletReadsEtcResolvConf(dns)) continue;
-    const stubs = dnsNodeResolvConfs(model, dns).flatMap(({ node, text }) => parseResolvConf(text).nameservers.filter((n) => isLoopbackAddress(n.address)).map((n) => ({ node, ...n })));
+    const stubs = corednsResolvConfs(model, dns).flatMap(({ node, conf }) => conf.nameservers.filter((n) => isLoopbackAddress(n.address)).map((n) => ({ node, ...n })));
     if (stubs.length === 0) continue;
     const nodes = [...new Set(stubs.map((s) => s.node))];
     const cm = kubeletConfigMap(model, dns);
@@ -500,9 +512,9 @@ function upstreamServers(model: ClusterModel, dns: ClusterDns): { servers: strin
   const evidence: Evidence[] = [];
   for (const t of forward.to) {
     if (t.kind === "address" && t.host) servers.push(t.port && t.port !== 53 ? `${t.host}:${t.port}` : t.host);
-    else if (t.path === "/etc/resolv.conf" && kubeletReadsEtcResolvConf(dns)) {
-      for (const { node, text } of dnsNodeResolvConfs(model, dns)) {
-        for (const n of parseResolvConf(text).nameservers) {
+    else if (t.path === "/etc/resolv.conf" && !dns.pods.some(getsKubeletNameserver)) {
+      for (const { node, conf } of corednsResolvConfs(model, dns)) {
+        for (const n of conf.nameservers) {
           if (servers.includes(n.address)) continue;
           servers.push(n.address);
           if (evidence.length < 3) evidence.push({ file: `nodes/${node}/resolv.conf`, line: n.line, excerpt: `nameserver ${n.address}` });

@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { expandScenario } from "../../fixtures/lib/expand.js";
-import { loadScenario } from "../../fixtures/generate.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadScenario, SOURCES_DIR } from "../../fixtures/generate.js";
 import type { Scenario } from "../../fixtures/lib/types.js";
 import { buildModel } from "../../src/model/build.js";
 import type { ClusterModel } from "../../src/model/model.js";
@@ -14,6 +16,8 @@ import { dnsFacts } from "../../src/facts/dns.js";
 import { isClusterName } from "../../src/facts/dns/clients.js";
 
 type Files = Map<string, string>;
+
+const STUB = readFileSync(join(SOURCES_DIR, "dns/stub-resolv.conf"), "utf8");
 
 async function modelOf(name: string, edit?: (s: Scenario) => void, editFiles?: (f: Files) => void): Promise<ClusterModel> {
   const scenario = await loadScenario(name);
@@ -125,9 +129,17 @@ describe("CoreDNS health", () => {
 });
 
 describe("forwarding loops and upstreams", () => {
-  it("stub resolv.conf on the nodes is harmless while the kubelet hands CoreDNS /run/systemd/resolve/resolv.conf", async () => {
+  it("the kubelet's /run/systemd/resolve/resolv.conf (as a host-network pod sees it) names the real upstream", async () => {
     const v = facts(await modelOf("healthy"));
     expect(v["dns.kubeletResolvConf"]).toBe("/run/systemd/resolve/resolv.conf");
+    expect(v["dns.forwardLoopPath"]).toBe("");
+    expect(v["dns.upstreamServers"]).toEqual(["10.0.0.2"]);
+  });
+
+  it("the node's own stub /etc/resolv.conf (collected with --node-debug) is harmless while the kubelet hands CoreDNS another file", async () => {
+    const v = facts(await modelOf("healthy", (s) => {
+      for (const node of ["cp-1", "node-1", "node-2"]) s.nodeFiles![node] = { "resolv.conf": STUB };
+    }));
     expect(v["dns.forwardLoopPath"]).toBe("");
     expect(v["dns.upstreamServers"]).toEqual([]);
   });
