@@ -1,0 +1,186 @@
+/**
+ * Istio PeerAuthentication: the mTLS mode a workload accepts, and the
+ * clients that would be refused by STRICT.
+ *
+ * Semantics (istio.io security reference, PeerAuthentication):
+ * - a policy without selector in the root namespace (istio-system unless
+ *   meshConfig.rootNamespace says otherwise) is mesh-wide; without selector
+ *   in another namespace it is namespace-wide; with a selector it applies to
+ *   the matching pods of its own namespace only;
+ * - the most specific level wins: workload > namespace > mesh; a level whose
+ *   mode is UNSET (or that has no mtls block) inherits from the level above;
+ *   with no policy at all the mode is PERMISSIVE;
+ * - when several policies compete at one level, the oldest one is used;
+ * - portLevelMtls is honoured only on selector policies; keys are the
+ *   workload's (container) port numbers; UNSET there inherits the workload mode;
+ * - STRICT accepts only mTLS: a client without sidecar (and not in ambient
+ *   mode) sends plaintext and its connections are reset, except on ports the
+ *   server's sidecar does not intercept (annotation
+ *   `traffic.sidecar.istio.io/excludeInboundPorts`), which bypass mTLS altogether.
+ */
+import type { PeerAuthentication } from "../../model/crds.js";
+import type { Pod } from "../../model/k8s.js";
+import { podRef } from "../../model/pods.js";
+import type { ObjectRef } from "../../types/evidence.js";
+import type { IstioMembership } from "./sidecars.js";
+
+export type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";
+export const DEFAULT_ROOT_NAMESPACE = "istio-system";
+
+export interface MtlsLevel {
+  level: "mesh" | "namespace" | "workload";
+  policy: ObjectRef;
+  /** The mode as written (UNSET when absent). */
+  mode: string;
+}
+
+export interface EffectiveMtls {
+  pod: ObjectRef;
+  mode: MtlsMode;
+  /** The policy that decided the mode; undefined when the default (PERMISSIVE) applies. */
+  decidedBy?: ObjectRef;
+  /** The policies that apply, mesh first. */
+  levels: MtlsLevel[];
+  /** Per-port modes from the workload policy's portLevelMtls. */
+  portModes: Record<string, MtlsMode>;
+  /** Ports whose inbound traffic bypasses the sidecar (excludeInboundPorts): no mTLS enforced there. */
+  bypassedPorts: number[];
+}
+
+function writtenMode(pa: PeerAuthentication): string {
+  return (pa.spec.mtls?.mode ?? "UNSET").toUpperCase();
+}
+
+function isMode(m: string): m is MtlsMode {
+  return m === "STRICT" || m === "PERMISSIVE" || m === "DISABLE";
+}
+
+function hasSelector(pa: PeerAuthentication): boolean {
+  return Object.keys(pa.spec.selector?.matchLabels ?? {}).length > 0;
+}
+
+/** Oldest first (creationTimestamp, then name for a stable tie-break). */
+function oldest(policies: PeerAuthentication[]): PeerAuthentication | undefined {
+  return [...policies].sort((a, b) => (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? "") || a.metadata.name.localeCompare(b.metadata.name))[0];
+}
+
+function selects(pa: PeerAuthentication, pod: Pod): boolean {
+  return Object.entries(pa.spec.selector?.matchLabels ?? {}).every(([k, v]) => pod.metadata.labels[k] === v);
+}
+
+export function excludedInboundPorts(pod: Pod): number[] {
+  const raw = pod.metadata.annotations["traffic.sidecar.istio.io/excludeInboundPorts"] ?? "";
+  return raw
+    .split(",")
+    .map((p) => Number(p.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0 && n < 65536);
+}
+
+export function effectiveMtls(pod: Pod, policies: readonly PeerAuthentication[], rootNamespace = DEFAULT_ROOT_NAMESPACE): EffectiveMtls {
+  const ns = pod.metadata.namespace ?? "default";
+  const inNs = (n: string) => policies.filter((p) => (p.metadata.namespace ?? "default") === n);
+  const mesh = oldest(inNs(rootNamespace).filter((p) => !hasSelector(p)));
+  const namespace = ns === rootNamespace ? undefined : oldest(inNs(ns).filter((p) => !hasSelector(p)));
+  const workload = oldest(inNs(ns).filter((p) => hasSelector(p) && selects(p, pod)));
+
+  const levels: MtlsLevel[] = [];
+  let mode: MtlsMode = "PERMISSIVE";
+  let decidedBy: ObjectRef | undefined;
+  for (const [level, pa] of [["mesh", mesh], ["namespace", namespace], ["workload", workload]] as const) {
+    if (!pa) continue;
+    const policy: ObjectRef = { kind: "PeerAuthentication", namespace: pa.metadata.namespace ?? "default", name: pa.metadata.name };
+    const written = writtenMode(pa);
+    levels.push({ level, policy, mode: written });
+    if (isMode(written)) {
+      mode = written;
+      decidedBy = policy;
+    }
+  }
+  const portModes: Record<string, MtlsMode> = {};
+  for (const [port, setting] of Object.entries(workload?.spec.portLevelMtls ?? {})) {
+    const m = (setting.mode ?? "UNSET").toUpperCase();
+    portModes[port] = isMode(m) ? m : mode;
+  }
+  const e: EffectiveMtls = { pod: podRef(pod), mode, levels, portModes, bypassedPorts: excludedInboundPorts(pod) };
+  if (decidedBy) e.decidedBy = decidedBy;
+  return e;
+}
+
+/** Whether STRICT applies to the pod on any port. */
+export function strictSomewhere(e: EffectiveMtls): boolean {
+  return e.mode === "STRICT" || Object.values(e.portModes).includes("STRICT");
+}
+
+export interface PlaintextClients {
+  namespace: string;
+  /** Why these pods send plaintext. */
+  reason: "namespace-not-in-mesh" | "pods-without-sidecar";
+  total: number;
+  /** Up to MAX_CLIENT_SAMPLES pods, for the message and the verify command. */
+  sample: ObjectRef[];
+}
+
+export interface StrictPlaintextRisk {
+  server: ObjectRef;
+  mtls: EffectiveMtls;
+  clients: PlaintextClients[];
+}
+
+export const MAX_CLIENT_SAMPLES = 5;
+/** Namespaces of cluster infrastructure: their pods rarely call application Services, and listing them would drown the real clients. */
+export const INFRASTRUCTURE_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "istio-system"]);
+
+/**
+ * Groups the pods that would send plaintext by namespace: a namespace none of
+ * whose pods is in the mesh is "namespace-not-in-mesh", otherwise its
+ * outsiders are "pods-without-sidecar".
+ */
+export function plaintextClients(members: readonly IstioMembership[]): PlaintextClients[] {
+  const byNs = new Map<string, IstioMembership[]>();
+  for (const m of members) {
+    const ns = m.pod.namespace ?? "default";
+    if (INFRASTRUCTURE_NAMESPACES.has(ns)) continue;
+    const list = byNs.get(ns);
+    if (list) list.push(m);
+    else byNs.set(ns, [m]);
+  }
+  const groups: PlaintextClients[] = [];
+  for (const [namespace, ms] of [...byNs].sort(([a], [b]) => a.localeCompare(b))) {
+    const outside = ms.filter((m) => !m.inMesh);
+    if (outside.length === 0) continue;
+    groups.push({
+      namespace,
+      reason: outside.length === ms.length ? "namespace-not-in-mesh" : "pods-without-sidecar",
+      total: outside.length,
+      sample: outside.slice(0, MAX_CLIENT_SAMPLES).map((m) => m.pod),
+    });
+  }
+  return groups;
+}
+
+/**
+ * Server pods in the mesh that require mTLS (STRICT on some port), with the
+ * groups of pods that would reach them in plaintext. A server without proxy
+ * enforces nothing and is skipped, as is one whose every STRICT port bypasses
+ * the sidecar.
+ */
+export function strictPlaintextRisks(
+  pods: readonly Pod[],
+  members: ReadonlyMap<string, IstioMembership>,
+  policies: readonly PeerAuthentication[],
+  rootNamespace = DEFAULT_ROOT_NAMESPACE,
+): StrictPlaintextRisk[] {
+  const clients = plaintextClients([...members.values()]);
+  if (clients.length === 0) return [];
+  const risks: StrictPlaintextRisk[] = [];
+  for (const pod of pods) {
+    const m = members.get(`${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`);
+    if (!m?.inMesh || m.gateway) continue;
+    const mtls = effectiveMtls(pod, policies, rootNamespace);
+    if (!strictSomewhere(mtls)) continue;
+    const strictPorts = Object.entries(mtls.portModes).filter(([, v]) => v === "STRICT").map(([k]) => Number(k));
+    if (mtls.mode !== "STRICT" && strictPorts.every((p) => mtls.bypassedPorts.includes(p))) continue;
+    risks.push({ server: m.pod, mtls, clients });
+  }
+  return risks;
+}

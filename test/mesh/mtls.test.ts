@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { PeerAuthentication } from "../../src/model/crds.js";
+import { effectiveMtls, strictPlaintextRisks } from "../../src/facts/mesh/mtls.js";
+import { istioMembership } from "../../src/facts/mesh/sidecars.js";
+import { ofKind, yamlDocs } from "../helpers/manifests.js";
+import { meshPod, namespace } from "./_pods.js";
+
+// Policies in the shapes of istio.io's "Mutual TLS Migration" and PeerAuthentication reference.
+const POLICIES = `
+apiVersion: security.istio.io/v1beta1
+kind: PeerAuthentication
+metadata: {name: default, namespace: istio-system, creationTimestamp: "2026-10-01T09:00:00Z"}
+spec:
+  mtls: {mode: PERMISSIVE}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: finance, creationTimestamp: "2026-10-02T09:00:00Z"}
+spec:
+  mtls: {mode: STRICT}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: ledger, namespace: finance, creationTimestamp: "2026-10-03T09:00:00Z"}
+spec:
+  selector:
+    matchLabels: {app: ledger}
+  mtls: {mode: UNSET}
+  portLevelMtls:
+    9090: {mode: DISABLE}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: legacy, namespace: finance, creationTimestamp: "2026-10-04T09:00:00Z"}
+spec:
+  selector:
+    matchLabels: {app: legacy}
+  mtls: {mode: PERMISSIVE}
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: legacy-newer, namespace: finance, creationTimestamp: "2026-10-05T09:00:00Z"}
+spec:
+  selector:
+    matchLabels: {app: legacy}
+  mtls: {mode: STRICT}
+`;
+const policies = ofKind(yamlDocs(POLICIES), "PeerAuthentication", PeerAuthentication);
+
+describe("effective PeerAuthentication mode", () => {
+  it("takes the mesh-wide policy when nothing more specific applies, and PERMISSIVE with no policy at all", () => {
+    expect(effectiveMtls(meshPod("web-1", "shop", { proxy: "istio" }), policies)).toMatchObject({ mode: "PERMISSIVE", decidedBy: { namespace: "istio-system", name: "default" } });
+    const none = effectiveMtls(meshPod("web-1", "shop", { proxy: "istio" }), []);
+    expect(none.mode).toBe("PERMISSIVE");
+    expect(none.decidedBy).toBeUndefined();
+  });
+
+  it("lets the namespace policy override the mesh, and an UNSET workload policy inherit it while setting port modes", () => {
+    expect(effectiveMtls(meshPod("payments-1", "finance", { proxy: "istio" }), policies)).toMatchObject({ mode: "STRICT", decidedBy: { namespace: "finance", name: "default" } });
+    const ledger = effectiveMtls(meshPod("ledger-1", "finance", { proxy: "istio" }), policies);
+    expect(ledger).toMatchObject({ mode: "STRICT", decidedBy: { name: "default" }, portModes: { "9090": "DISABLE" } });
+    expect(ledger.levels.map((l) => [l.level, l.policy.name, l.mode])).toEqual([
+      ["mesh", "default", "PERMISSIVE"],
+      ["namespace", "default", "STRICT"],
+      ["workload", "ledger", "UNSET"],
+    ]);
+  });
+
+  it("uses the oldest of two workload policies selecting the same pod", () => {
+    expect(effectiveMtls(meshPod("legacy-1", "finance", { proxy: "istio" }), policies)).toMatchObject({ mode: "PERMISSIVE", decidedBy: { name: "legacy" } });
+  });
+
+  it("ignores a selector policy of another namespace", () => {
+    const other = ofKind(yamlDocs(POLICIES.replaceAll("namespace: finance", "namespace: shop")), "PeerAuthentication", PeerAuthentication);
+    expect(effectiveMtls(meshPod("ledger-1", "finance", { proxy: "istio" }), other).levels.map((l) => l.level)).toEqual(["mesh"]);
+  });
+
+  it("reads excludeInboundPorts as ports that bypass the sidecar", () => {
+    const pod = meshPod("payments-1", "finance", { proxy: "istio", annotations: { "traffic.sidecar.istio.io/excludeInboundPorts": "8081, 9000,abc" } });
+    expect(effectiveMtls(pod, policies).bypassedPorts).toEqual([8081, 9000]);
+  });
+});
+
+describe("STRICT servers and plaintext clients", () => {
+  const namespaces = new Map(
+    [namespace("finance", { "istio-injection": "enabled" }), namespace("reports"), namespace("shop", { "istio-injection": "enabled" }), namespace("kube-system")].map((n) => [n.metadata.name, n]),
+  );
+  const pods = [
+    meshPod("payments-1", "finance", { proxy: "istio" }),
+    meshPod("ledger-1", "finance", { proxy: "istio" }),
+    meshPod("cron-1", "reports"),
+    meshPod("cron-2", "reports"),
+    meshPod("web-1", "shop", { proxy: "istio" }),
+    meshPod("web-2", "shop"),
+    meshPod("coredns-5d78c9869d-x2k4q", "kube-system"),
+  ];
+  const members = new Map(pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, istioMembership(p, namespaces.get(p.metadata.namespace!))]));
+
+  it("lists, per STRICT meshed server, the namespaces whose pods would connect in plaintext", () => {
+    const risks = strictPlaintextRisks(pods, members, policies);
+    expect(risks.map((r) => r.server.name)).toEqual(["payments-1", "ledger-1"]);
+    expect(risks[0]!.clients).toEqual([
+      { namespace: "reports", reason: "namespace-not-in-mesh", total: 2, sample: [{ kind: "Pod", namespace: "reports", name: "cron-1" }, { kind: "Pod", namespace: "reports", name: "cron-2" }] },
+      { namespace: "shop", reason: "pods-without-sidecar", total: 1, sample: [{ kind: "Pod", namespace: "shop", name: "web-2" }] },
+    ]);
+  });
+
+  it("stays clean when every workload pod is in the mesh", () => {
+    const meshed = pods.filter((p) => p.metadata.namespace !== "reports" && p.metadata.name !== "web-2");
+    const m = new Map([...members].filter(([k]) => !k.startsWith("reports/") && k !== "shop/web-2"));
+    expect(strictPlaintextRisks(meshed, m, policies)).toEqual([]);
+  });
+
+  it("skips a STRICT pod without sidecar (nothing enforces it) and a PERMISSIVE one", () => {
+    const unmeshed = meshPod("batch-1", "finance", { labels: { "sidecar.istio.io/inject": "false" } });
+    const all = [...pods, unmeshed];
+    const m = new Map([...members, ["finance/batch-1", istioMembership(unmeshed, namespaces.get("finance"))]]);
+    expect(strictPlaintextRisks(all, m, policies).map((r) => r.server.name)).toEqual(["payments-1", "ledger-1"]);
+  });
+});
