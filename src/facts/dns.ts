@@ -17,7 +17,7 @@
 import { z } from "zod";
 import { clip, type Evidence, type ObjectRef } from "../types/evidence.js";
 import type { ClusterModel, WorkloadGroup } from "../model/model.js";
-import type { Container, Pod, Service } from "../model/k8s.js";
+import type { Container, NetworkPolicyPeer, Pod, Service } from "../model/k8s.js";
 import { allContainerStatuses, isPodReady, podRef } from "../model/pods.js";
 import { ipInCidr } from "../model/cidr.js";
 import { selectorToString } from "../model/selectors.js";
@@ -29,6 +29,8 @@ import type { SignalSummary } from "../model/signals/scan.js";
 import { clusterDns, dnsContainerName, dnsPodIPs, readyDnsPods, serviceClusterIPs, type ClusterDns } from "./dns/cluster-dns.js";
 import { clientFailures, type ClientFailures } from "./dns/clients.js";
 import { corefileAdvice, corefileProblems, type CorefileFinding } from "./dns/corefile-checks.js";
+import { dnsPolicyGaps } from "./dns/policy.js";
+import { describePeer, describePorts, formatPolicy, type PodRef, type PolicyRef } from "./netpol/index.js";
 import { declareFacts } from "./define.js";
 import { ObjectRefList, ObjectRefShape, StringList } from "./shapes.js";
 import type { FactBuilder, SubjectFacts } from "./types.js";
@@ -101,6 +103,24 @@ const clusterFacts = declareFacts("dns", "Cluster", CM, {
   clientsFailingExternalNames: { description: "Of those, the ones failing to resolve names outside the cluster.", shape: ObjectRefList, example: [{ kind: "Deployment", namespace: "shop", name: "checkout" }], requires: DNS_LOGS },
 });
 
+const POLICY = ["resources/networkpolicies.json", "resources/pods.json", "resources/namespaces.json"];
+
+const clusterPolicyFacts = declareFacts("dns", "Cluster", POLICY, {
+  ingressBlockedProtocols: { description: "Protocols (UDP, TCP) on port 53 that CoreDNS's ingress NetworkPolicies refuse to some pods.", shape: StringList, example: ["UDP", "TCP"] },
+  ingressBlockedNamespaces: { description: "Namespaces of the pods CoreDNS's ingress policies do not admit on port 53.", shape: StringList, example: ["shop", "payments"] },
+  ingressBlockedWorkloads: { description: "Workloads whose pods CoreDNS's ingress policies do not admit on port 53.", shape: ObjectRefList, example: [{ kind: "Deployment", namespace: "shop", name: "api" }] },
+  ingressBlockedPods: { description: "How many pods that is.", shape: z.number(), example: 7 },
+  dnsIngressPolicies: { description: "The policies isolating the CoreDNS pods for ingress (ns/name).", shape: StringList, example: ["kube-system/default-deny-ingress"] },
+});
+
+const namespaceFacts = declareFacts("dns", "Namespace", POLICY, {
+  egressBlockedProtocols: { description: "Protocols (UDP, TCP) on port 53 that the namespace's egress NetworkPolicies let no pod send to any CoreDNS pod, for some of its pods.", shape: StringList, example: ["UDP", "TCP"] },
+  egressBlockedWorkloads: { description: "Workloads of the namespace whose egress policies admit no path to CoreDNS on port 53.", shape: ObjectRefList, example: [{ kind: "Deployment", namespace: "shop", name: "api" }] },
+  egressBlockedPods: { description: "How many pods that is.", shape: z.number(), example: 2 },
+  egressPoliciesWithoutDns: { description: "The egress policies isolating those pods (ns/name), none of which admits DNS.", shape: StringList, example: ["shop/default-deny-egress"] },
+  clientsFailing: { description: "Workloads of the namespace whose logs show name-resolution failures.", shape: ObjectRefList, example: [{ kind: "Deployment", namespace: "shop", name: "api" }], requires: DNS_LOGS },
+});
+
 const workloadFacts = declareFacts("dns", "Workload", DNS_LOGS, {
   usesClusterDns: { description: "The pods resolve through cluster DNS: dnsPolicy ClusterFirst without hostNetwork, or ClusterFirstWithHostNet.", shape: z.boolean(), example: true, requires: ["resources/pods.json"] },
   ndots: { description: "The ndots option the pods resolve with: dnsConfig's, else 5 (the kubelet's default for cluster DNS); -1 when they do not use cluster DNS.", shape: z.number(), example: 5, requires: ["resources/pods.json"] },
@@ -116,9 +136,10 @@ const workloadFacts = declareFacts("dns", "Workload", DNS_LOGS, {
 
 export const dnsFacts: FactBuilder = {
   layer: "dns",
-  facts: [...clusterFacts, ...workloadFacts],
+  facts: [...clusterFacts, ...clusterPolicyFacts, ...namespaceFacts, ...workloadFacts],
   *build(model) {
     yield clusterSubject(model);
+    yield* namespaceSubjects(model);
     const failures = new Map(clientFailures(model).map((f) => [f.workload, f]));
     const expansion = searchExpansionByWorkload(model);
     for (const group of model.workloads()) yield workloadSubject(model, group, failures.get(group), expansion.get(group));
@@ -128,6 +149,8 @@ export const dnsFacts: FactBuilder = {
     const notes: string[] = [];
     if (dns.pods.length > 0 && dns.logs.length === 0 && model.logs.length > 0) notes.push("CoreDNS logs were not collected: forward loops and upstream failures could only be checked from the configuration");
     if (dns.corefile && dns.corefile.analysis.imports.length > 0) notes.push(`the Corefile imports ${dns.corefile.analysis.imports.map((i) => i.pattern).join(", ")}: imported files are not in the snapshot and were not checked`);
+    const skipped = dnsPolicyGaps(model).skipped;
+    if (skipped) notes.push(skipped);
     if (dns.pods.length > 0 && !dns.corefile && model.has("resources/configmaps.json")) notes.push("no Corefile ConfigMap found for the DNS pods (kube-dns without CoreDNS, or not collected): Corefile checks did not run");
     return notes;
   },
@@ -144,6 +167,7 @@ function clusterSubject(model: ClusterModel): SubjectFacts {
   logFacts(dns, values, evidence);
   kubeletFacts(model, dns, values, evidence);
   clientFacts(model, values, evidence);
+  ingressPolicyFacts(model, values, evidence);
   // The DNS pods' nodes: a NotReady node hosting CoreDNS explains CoreDNS being down.
   const nodes = [...new Set(dns.pods.map((p) => p.spec.nodeName).filter((n): n is string => !!n))].map((name) => ({ kind: "Node", name }));
   const scope: ObjectRef[] = [...dns.workloads.map((w) => w.ref), ...dns.pods.map(podRef), ...nodes, ...(dns.service ? [serviceRef(dns.service)] : [])];
@@ -598,4 +622,80 @@ function workloadSubject(model: ClusterModel, group: WorkloadGroup, failures: Cl
     evidence["dns.usesClusterDns"] = [dnsEvidence];
   }
   return { kind: "Workload", subject: group.ref, values, evidence };
+}
+
+// ---------------------------------------------------------------- NetworkPolicy paths to CoreDNS
+
+function workloadRefs(model: ClusterModel, pods: readonly PodRef[]): ObjectRef[] {
+  const refs = new Map<string, ObjectRef>();
+  for (const r of pods) {
+    const pod = model.podsInNamespace(r.namespace).find((p) => p.metadata.name === r.name);
+    if (!pod) continue;
+    const w = model.workloadOf(pod).ref;
+    refs.set(`${w.kind}/${w.namespace}/${w.name}`, w);
+  }
+  return [...refs.values()];
+}
+
+/** Evidence for a policy: its rules, read as the evaluator reads them. */
+function policyEvidence(model: ClusterModel, ref: PolicyRef, direction: "ingress" | "egress"): Evidence | undefined {
+  const policy = model.resources.networkpolicies.find((p) => p.metadata.name === ref.name && (p.metadata.namespace ?? "default") === ref.namespace);
+  if (!policy) return undefined;
+  const rules = (direction === "egress" ? policy.spec.egress : policy.spec.ingress) ?? [];
+  const peers = (r: { to?: NetworkPolicyPeer[] | null; from?: NetworkPolicyPeer[] | null }) => (direction === "egress" ? r.to : r.from) ?? [];
+  const described = rules.map((r, i) => `${direction}[${i}]: ${peers(r).map((p) => describePeer(p, ref.namespace)).join(" OR ") || "all peers"}; ${describePorts(r.ports)}`);
+  return model.evidence(policy, `spec.${direction}`, `${formatPolicy(ref)} (podSelector ${selectorToString(policy.spec.podSelector) || "{}"}, policyTypes ${(policy.spec.policyTypes ?? []).join(",") || "default"}): ${described.join(" | ") || `no ${direction} rule`}`);
+}
+
+function podEvidence(model: ClusterModel, refs: readonly PodRef[], why: string): Evidence[] {
+  return refs.slice(0, 2).flatMap((r) => {
+    const pod = model.podsInNamespace(r.namespace).find((p) => p.metadata.name === r.name);
+    return pod ? [model.evidence(pod, "metadata.labels", `${r.namespace}/${r.name} (labels ${selectorToString(pod.metadata.labels)}): ${why}`)] : [];
+  });
+}
+
+function ingressPolicyFacts(model: ClusterModel, values: Record<string, unknown>, evidence: Record<string, Evidence[]>): void {
+  const block = dnsPolicyGaps(model).ingress;
+  values["dns.ingressBlockedProtocols"] = block.protocols;
+  values["dns.ingressBlockedNamespaces"] = [...new Set(block.pods.map((p) => p.namespace))];
+  values["dns.ingressBlockedWorkloads"] = workloadRefs(model, block.pods);
+  values["dns.ingressBlockedPods"] = block.pods.length;
+  values["dns.dnsIngressPolicies"] = block.policies.map(formatPolicy);
+  evidence["dns.ingressBlockedProtocols"] = [
+    ...block.policies.slice(0, 3).flatMap((p) => policyEvidence(model, p, "ingress") ?? []),
+    ...podEvidence(model, block.pods, `not admitted by CoreDNS's ingress on ${block.protocols.join("/")} 53`),
+  ];
+  evidence["dns.ingressBlockedWorkloads"] = evidence["dns.ingressBlockedProtocols"];
+}
+
+function* namespaceSubjects(model: ClusterModel): Iterable<SubjectFacts> {
+  const gaps = dnsPolicyGaps(model).egress;
+  const failures = clientFailures(model);
+  const names = new Set([...model.resources.namespaces.map((n) => n.metadata.name), ...gaps.keys()]);
+  for (const ns of names) {
+    const block = gaps.get(ns) ?? { protocols: [], pods: [], policies: [] };
+    const workloads = workloadRefs(model, block.pods);
+    const failing = failures.filter((f) => f.workload.ref.namespace === ns);
+    const namespace = model.namespace(ns);
+    yield {
+      kind: "Namespace",
+      subject: { kind: "Namespace", name: ns },
+      values: {
+        "dns.egressBlockedProtocols": block.protocols,
+        "dns.egressBlockedWorkloads": workloads,
+        "dns.egressBlockedPods": block.pods.length,
+        "dns.egressPoliciesWithoutDns": block.policies.map(formatPolicy),
+        "dns.clientsFailing": failing.map((f) => f.workload.ref),
+      },
+      evidence: {
+        "dns.egressBlockedProtocols": [
+          ...block.policies.slice(0, 3).flatMap((p) => policyEvidence(model, p, "egress") ?? []),
+          ...podEvidence(model, block.pods, `egress-isolated with no rule to CoreDNS on ${block.protocols.join("/")} 53`),
+        ],
+        "dns.clientsFailing": failing.flatMap((f) => f.evidence.slice(0, 1)).slice(0, 3),
+        ...(namespace ? { "dns.egressBlockedWorkloads": [model.evidence(namespace, "metadata.labels", `namespace ${ns}`)] } : {}),
+      },
+      scope: [...workloads, ...block.pods.map((p) => ({ kind: "Pod", namespace: p.namespace, name: p.name }))],
+    };
+  }
 }

@@ -291,3 +291,50 @@ describe("workload DNS facts", () => {
     expect(isClusterName("10.0.0.2", "cluster.local", namespaces)).toBeUndefined();
   });
 });
+
+describe("NetworkPolicy paths to CoreDNS", () => {
+  it("an egress default-deny without a DNS rule: the namespace's isolated pods, their workloads and the policies", async () => {
+    const model = await modelOf("dns-egress-blocked-by-policy");
+    expect(facts(model, "Namespace", "shop")).toMatchObject({
+      "dns.egressBlockedProtocols": ["UDP", "TCP"],
+      "dns.egressBlockedPods": 5,
+      "dns.egressBlockedWorkloads": [
+        { kind: "Deployment", namespace: "shop", name: "web" },
+        { kind: "Deployment", namespace: "shop", name: "api" },
+        { kind: "StatefulSet", namespace: "shop", name: "postgres" },
+      ],
+      "dns.egressPoliciesWithoutDns": ["shop/default-deny-egress", "shop/api-egress"],
+      "dns.clientsFailing": [{ kind: "Deployment", namespace: "shop", name: "api" }],
+    });
+    expect(facts(model, "Namespace", "payments")["dns.egressBlockedProtocols"]).toEqual([]);
+    expect(facts(model)["dns.ingressBlockedPods"]).toBe(0);
+  });
+
+  it("a UDP-only DNS allow leaves TCP blocked", async () => {
+    expect(facts(await modelOf("dns-egress-udp-only"), "Namespace", "shop")["dns.egressBlockedProtocols"]).toEqual(["TCP"]);
+  });
+
+  it("CoreDNS isolated by kube-system policies: every other namespace's pod-network pods, never host-network ones", async () => {
+    const v = facts(await modelOf("dns-coredns-ingress-blocked"));
+    expect(v["dns.ingressBlockedProtocols"]).toEqual(["UDP", "TCP"]);
+    expect([...(v["dns.ingressBlockedNamespaces"] as string[])].sort()).toEqual(["ingress-nginx", "payments", "shop"]);
+    expect(v["dns.dnsIngressPolicies"]).toEqual(["kube-system/default-deny-ingress", "kube-system/allow-same-namespace"]);
+    expect(v["dns.ingressBlockedWorkloads"]).not.toContainEqual(expect.objectContaining({ name: "node-exporter" }));
+  });
+
+  it("correct DNS allows leave nothing blocked", async () => {
+    const model = await modelOf("dns-policies-allow-dns");
+    expect(facts(model, "Namespace", "shop")["dns.egressBlockedProtocols"]).toEqual([]);
+    expect(facts(model)["dns.ingressBlockedProtocols"]).toEqual([]);
+  });
+
+  it("not evaluated, and said so, under Flannel alone (policies not enforced) or NodeLocal DNSCache", async () => {
+    const flannel = await modelOf("dns-egress-blocked-by-policy", (s) => {
+      s.workloads = s.workloads!.filter((w) => w.name !== "calico-node");
+      s.workloads.push({ kind: "DaemonSet", namespace: "kube-flannel", name: "kube-flannel-ds", labels: { app: "flannel", tier: "node" }, hostNetwork: true, containers: [{ name: "kube-flannel", image: "docker.io/flannel/flannel:v0.25.7" }] });
+    });
+    expect(facts(flannel, "Namespace", "shop")["dns.egressBlockedProtocols"]).toEqual([]);
+    expect(dnsFacts.notes!(flannel)).toContainEqual(expect.stringContaining("Flannel alone"));
+    expect(dnsFacts.notes!(await modelOf("healthy-edge-cases"))).toContainEqual(expect.stringContaining("NodeLocal DNSCache"));
+  });
+});
