@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scanLines, type SignalSummary } from "../../src/model/signals/scan.js";
-import { COREDNS_SIGNALS, DNS_CLIENT_SIGNALS, parseQueryLogLine, summarizeQueryLog } from "../../src/model/signals/coredns.js";
+import { COREDNS_SIGNALS, DNS_CLIENT_SIGNALS, dnsClientFailureKind, parseQueryLogLine, summarizeQueryLog } from "../../src/model/signals/coredns.js";
 import { lines, readShared } from "./helpers.js";
 
 const scan = (text: string | string[], defs = COREDNS_SIGNALS) =>
@@ -266,6 +266,60 @@ describe("DNS client signals (application logs)", () => {
     expect(found.get("dns-client.no-such-host")).toMatchObject({ count: 2, values: { host: ["httpbin.default.svc.cluster.local.", "kubelive-minio"], server: ["10.96.0.10:53"] } });
     expect(found.get("dns-client.timeout")).toMatchObject({ count: 1, captures: { server: "10.96.0.10:53" } });
     expect(found.get("dns-client.refused")).toMatchObject({ count: 1, captures: { host: "production.cloudfront.docker.com", server: "10.43.0.10:53" } });
+  });
+});
+
+describe("DNS client signals of other runtimes (exact lines from public issues)", () => {
+  const clientScan = (lines: string[]) => scanLines("logs/app/app-0/app.log", lines, DNS_CLIENT_SIGNALS);
+  /** Each line: the one signal it raises, the host it names (if any) and what kind of failure that is. */
+  const classify = (line: string) => {
+    const found = [...clientScan([line]).values()];
+    return found.map((f) => ({ id: f.id, host: f.captures.host, kind: dnsClientFailureKind(f.id, f.captures) }));
+  };
+
+  it("Go SERVFAIL is `server misbehaving` (kubernetes/kubernetes#39980)", () => {
+    expect(classify("PANIC: dial tcp: lookup redis-slave on 100.64.0.10:53: server misbehaving")).toEqual([{ id: "dns-client.server-misbehaving", host: "redis-slave", kind: "failed" }]);
+    expect(clientScan(["PANIC: dial tcp: lookup redis-slave on 100.64.0.10:53: server misbehaving"]).get("dns-client.server-misbehaving")!.captures.server).toBe("100.64.0.10:53");
+  });
+
+  it("Node.js EAI_AGAIN and ENOTFOUND (kubernetes/kubernetes#68321)", () => {
+    expect(classify("there is error 1 Error: getaddrinfo EAI_AGAIN api.openweathermap.org api.openweathermap.org:80")).toEqual([{ id: "dns-client.eai-again", host: "api.openweathermap.org", kind: "failed" }]);
+    expect(classify("Error: getaddrinfo ENOTFOUND payments.payments.svc.cluster.local")).toEqual([{ id: "dns-client.enotfound", host: "payments.payments.svc.cluster.local", kind: "not-found" }]);
+  });
+
+  it("Java UnknownHostException, bare and with glibc's reason (engapa/kafka-k8s-openshift#12, Mirantis/k8s-apps#7)", () => {
+    expect(classify("java.net.UnknownHostException: kafka-1.kafka.default.svc.cluster.local")).toEqual([{ id: "dns-client.unknown-host", host: "kafka-1.kafka.default.svc.cluster.local", kind: "not-found" }]);
+    expect(classify("java.net.UnknownHostException: hdfs-namenode-ts-rdapp-hdfs-0: hdfs-namenode-ts-rdapp-hdfs-0: Name or service not known").map((f) => [f.id, f.host])).toEqual([
+      ["dns-client.unknown-host", "hdfs-namenode-ts-rdapp-hdfs-0"],
+      ["dns-client.name-not-known", "hdfs-namenode-ts-rdapp-hdfs-0"],
+    ]);
+  });
+
+  it("curl, Python/urllib3 and Ruby through glibc (kubernetes#63754, polyaxon#482, a Ruby Net::HTTP error)", () => {
+    expect(classify("curl: (6) Could not resolve host: cafe.example.com")).toEqual([{ id: "dns-client.curl-unresolved", host: "cafe.example.com", kind: "not-found" }]);
+    expect(classify("requests.exceptions.ConnectionError: HTTPConnectionPool(host='polyaxon-polyaxon-api', port=80): Max retries exceeded with url: /api/v1/<redacted>/experiments/335526/imporsonatetoken/ (Caused by NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f8b3121ac18>: Failed to establish a new connection: [Errno -3] Temporary failure in name resolution',))"))
+      .toEqual([{ id: "dns-client.temporary-failure", host: undefined, kind: "failed" }]);
+    // Ruby prints the C function's name, not a host, before glibc's message.
+    expect(classify("error:  Failed to open TCP connection to guardian.xxx.com:80 (getaddrinfo: Temporary failure in name resolution)")).toEqual([{ id: "dns-client.temporary-failure", host: undefined, kind: "failed" }]);
+  });
+
+  it("nginx resolver codes and Fluent Bit's c-ares errors (Joxit/docker-registry-ui#339, fluent/helm-charts#264)", () => {
+    expect(classify("2023/10/15 10:03:32 [error] 397#397: *22 docker-registry.pipelines.svc.cluster.local could not be resolved (110: Operation timed out), client: 10.7.1.229, server: localhost, request: \"GET /v2/_catalog?n=1000 HTTP/1.1\", host: \"10.3.1.211\", referrer: \"http://10.3.1.211/\""))
+      .toEqual([{ id: "dns-client.nginx-unresolved", host: "docker-registry.pipelines.svc.cluster.local", kind: "unreachable" }]);
+    expect(classify("[2022/10/06 09:20:31] [ warn] [net] getaddrinfo(host='2eee2d30-f495-4b6c-ab77-5e73f5400bad.ods.opinsights.azure.com', err=12): Timeout while contacting DNS servers"))
+      .toEqual([{ id: "dns-client.c-ares", host: "2eee2d30-f495-4b6c-ab77-5e73f5400bad.ods.opinsights.azure.com", kind: "unreachable" }]);
+    expect(dnsClientFailureKind("dns-client.c-ares", { code: "4" })).toBe("not-found");
+    expect(dnsClientFailureKind("dns-client.nginx-unresolved", { code: "3" })).toBe("not-found");
+    expect(dnsClientFailureKind("dns-client.nginx-unresolved", { code: "2" })).toBe("failed");
+  });
+
+  it("ordinary application lines raise nothing", () => {
+    expect([...clientScan([
+      "2026-11-22T10:27:41.402Z ERROR failed to connect to database: dial tcp 10.96.0.31:5432: connect: connection refused",
+      "The service name or namespace is wrong",
+      "user name or password not known",
+      "GET /healthz 200 0.4ms",
+    ]).keys()]).toEqual([]);
   });
 });
 

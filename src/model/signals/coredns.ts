@@ -139,33 +139,129 @@ export const COREDNS_SIGNALS: readonly SignalDefinition[] = [
 ];
 
 /**
- * DNS failures as seen by clients: Go's resolver errors (`lookup X on
- * 10.96.0.10:53: …`) in application logs. They point at the DNS layer from
- * the other side: the name does not exist, or the DNS Service is unreachable.
+ * DNS failures as seen by clients (application pods, ingress controllers):
+ * Go's resolver errors (`lookup X on 10.96.0.10:53: …`, which also name the
+ * nameserver the pod used), and the messages of glibc/musl getaddrinfo as
+ * Java, Node.js, curl, Python and nginx print them. They point at the DNS
+ * layer from the other side: the name does not exist, or the DNS Service is
+ * unreachable. dnsClientFailureKind() says which.
  */
 export const DNS_CLIENT_SIGNALS: readonly SignalDefinition[] = [
   {
     id: "dns-client.no-such-host",
-    description: "A client was told the name does not exist (typo, wrong namespace, zone not served)",
+    description: "A Go client was told the name does not exist (typo, wrong namespace, zone not served)",
     contains: "no such host",
     pattern: /lookup (?<host>\S{1,255}?) on (?<server>\S{1,64}?): no such host/,
     severity: "warning",
   },
   {
     id: "dns-client.timeout",
-    description: "A client's DNS query to the cluster DNS got no answer (CoreDNS down, egress to port 53 blocked, kube-proxy broken)",
+    description: "A Go client's DNS query to the cluster DNS got no answer (CoreDNS down, egress to port 53 blocked, kube-proxy broken)",
     contains: "i/o timeout",
     pattern: /lookup (?<host>\S{1,255}?) on (?<server>\S{1,64}?): read (?:udp|tcp) \S{1,64}->\S{1,64}: i\/o timeout/,
     severity: "error",
   },
   {
     id: "dns-client.refused",
-    description: "A client's DNS query was refused (nothing listens on the DNS address, or a policy REJECTs it)",
+    description: "A Go client's DNS query was refused (nothing listens on the DNS address, or a policy REJECTs it)",
     contains: "connection refused",
     pattern: /lookup (?<host>\S{1,255}?) on (?<server>\S{1,64}?): read (?:udp|tcp) \S{1,64}->\S{1,64}: read: connection refused/,
     severity: "error",
   },
+  {
+    id: "dns-client.server-misbehaving",
+    description: "A Go client got SERVFAIL (or another unexpected rcode): the DNS server could not resolve the name, e.g. its upstream failed",
+    contains: "server misbehaving",
+    pattern: /lookup (?<host>\S{1,255}?) on (?<server>\S{1,64}?): server misbehaving/,
+    severity: "error",
+  },
+  {
+    id: "dns-client.temporary-failure",
+    description: "getaddrinfo EAI_AGAIN as glibc words it (Python, Ruby, PHP, Java): no answer or SERVFAIL from the nameserver",
+    contains: "Temporary failure in name resolution",
+    pattern: /(?:(?<=^|\s)(?!getaddrinfo:)(?<host>[^\s:'"()]{1,255}): )?Temporary failure in name resolution/,
+    severity: "error",
+  },
+  {
+    id: "dns-client.eai-again",
+    description: "Node.js getaddrinfo EAI_AGAIN: the nameserver did not answer in time or failed",
+    contains: "EAI_AGAIN",
+    pattern: /getaddrinfo EAI_AGAIN (?<host>[^\s:'"]{1,255})/,
+    severity: "error",
+  },
+  {
+    id: "dns-client.enotfound",
+    description: "Node.js getaddrinfo ENOTFOUND: the name does not exist",
+    contains: "ENOTFOUND",
+    pattern: /getaddrinfo ENOTFOUND (?<host>[^\s:'"]{1,255})/,
+    severity: "warning",
+  },
+  {
+    id: "dns-client.unknown-host",
+    description: "Java UnknownHostException: the name did not resolve (the JDK also throws it on timeouts, then adding glibc's reason)",
+    contains: "UnknownHostException",
+    pattern: /UnknownHostException: (?<host>[^\s:;]{1,255})/,
+    severity: "warning",
+  },
+  {
+    id: "dns-client.curl-unresolved",
+    description: "curl (and libcurl clients) could not resolve the host",
+    contains: "Could not resolve host",
+    pattern: /Could not resolve host: (?<host>[^\s;]{1,255})/,
+    severity: "warning",
+  },
+  {
+    id: "dns-client.name-not-known",
+    description: "glibc getaddrinfo EAI_NONAME (`Name or service not known`) or musl's `Name does not resolve`: the name does not exist",
+    contains: "ame ",
+    pattern: /(?:(?<=^|\s)(?!getaddrinfo:)(?<host>[^\s:'"()]{1,255}): )?(?:Name or service not known|Name does not resolve)/,
+    severity: "warning",
+  },
+  {
+    id: "dns-client.c-ares",
+    description: "c-ares getaddrinfo as Fluent Bit logs it: err=4 domain not found, 11/12 DNS servers unreachable or timing out",
+    contains: "getaddrinfo(host=",
+    pattern: /getaddrinfo\(host='(?<host>[^']{1,255})', err=(?<code>\d{1,2})\): (?<reason>[^\n]{1,80})/,
+    severity: "error",
+  },
+  {
+    id: "dns-client.nginx-unresolved",
+    description: "nginx (ingress-nginx, an nginx proxy) could not resolve an upstream: 110 timed out, 2 server failure, 3 host not found",
+    contains: "could not be resolved",
+    pattern: /(?<host>[^\s,]{1,255}) could not be resolved \((?<code>\d{1,3}): (?<reason>[^)]{1,64})\)/,
+    severity: "error",
+  },
 ];
+
+export type DnsClientFailureKind = "unreachable" | "failed" | "not-found";
+
+const FAILURE_KIND: Readonly<Record<string, DnsClientFailureKind>> = {
+  "dns-client.no-such-host": "not-found",
+  "dns-client.timeout": "unreachable",
+  "dns-client.refused": "unreachable",
+  "dns-client.server-misbehaving": "failed",
+  "dns-client.temporary-failure": "failed",
+  "dns-client.eai-again": "failed",
+  "dns-client.enotfound": "not-found",
+  "dns-client.unknown-host": "not-found",
+  "dns-client.curl-unresolved": "not-found",
+  "dns-client.name-not-known": "not-found",
+};
+
+// nginx resolver codes (ngx_resolver_strerror): 1 format error, 2 server failure, 3 host not found, 110 timed out.
+const NGINX_CODES: Readonly<Record<string, DnsClientFailureKind>> = { "3": "not-found", "110": "unreachable" };
+// c-ares status codes: 4 ARES_ENOTFOUND, 11 ARES_ECONNREFUSED, 12 ARES_ETIMEOUT.
+const C_ARES_CODES: Readonly<Record<string, DnsClientFailureKind>> = { "4": "not-found", "11": "unreachable", "12": "unreachable" };
+
+/**
+ * What a DNS client signal says about DNS: the server was unreachable (no
+ * answer, refused), it failed (SERVFAIL, EAI_AGAIN), or the name does not exist.
+ */
+export function dnsClientFailureKind(signalId: string, groups: Record<string, string | undefined> = {}): DnsClientFailureKind {
+  if (signalId === "dns-client.nginx-unresolved") return NGINX_CODES[groups.code ?? ""] ?? "failed";
+  if (signalId === "dns-client.c-ares") return C_ARES_CODES[groups.code ?? ""] ?? "failed";
+  return FAILURE_KIND[signalId] ?? "failed";
+}
 
 /** One query line of the `log` plugin. */
 export interface QueryLogEntry {
@@ -263,16 +359,81 @@ function zoneOf(name: string, clusterDomain: string): string {
   return labels.length === 0 ? "." : `${labels.slice(-2).join(".")}.`;
 }
 
-/** `name` is `base` plus one or more labels: a search-list expansion of it. */
-function expands(name: string, base: string): boolean {
-  return base !== "." && name !== base && name.startsWith(base);
+/** The names a name extends, longest first: `a.b.c.` → `a.b.`, `a.` (names are FQDNs, so each ends a label). */
+function properPrefixes(name: string): string[] {
+  const out: string[] = [];
+  for (let i = name.length - 2; i >= 0; i--) if (name.charCodeAt(i) === 46) out.push(name.slice(0, i + 1));
+  return out;
 }
 
-interface ClientWindow {
-  recent: { name: string; rcode: string }[];
-  /** NXDOMAIN names not yet tied to a base name. */
-  pending: string[];
+/**
+ * One client's recent queries, indexed so that each new query costs a few
+ * map lookups (one per label of its name) instead of a scan of the window.
+ */
+class ClientWindow {
+  private readonly recent: string[] = [];
+  /** Name → how often it is in the window, and the last answer to it. */
+  private readonly recentNames = new Map<string, { count: number; rcode: string }>();
+  /** NXDOMAIN names not yet tied to a base name, oldest first (A and AAAA both count), with their prefixes. */
+  private pending: { name: string; prefixes: string[] }[] = [];
+  /** Proper prefix → the pending names extending it. */
+  private readonly pendingByPrefix = new Map<string, string[]>();
+
+  /** The longest earlier name this one extends, with its last answer. */
+  earlierBase(name: string): { name: string; rcode: string } | undefined {
+    for (const p of properPrefixes(name)) {
+      const seen = this.recentNames.get(p);
+      if (seen) return { name: p, rcode: seen.rcode };
+    }
+    return undefined;
+  }
+
+  /** Removes and returns the pending names that extend `base`. */
+  takeExpansionsOf(base: string): string[] {
+    const names = this.pendingByPrefix.get(base);
+    if (!names || names.length === 0) return [];
+    const taken = new Set(names);
+    const out = this.pending.filter((p) => taken.has(p.name));
+    this.pending = this.pending.filter((p) => !taken.has(p.name));
+    for (const p of out) this.unindex(p);
+    return out.map((p) => p.name);
+  }
+
+  addPending(name: string): void {
+    const entry = { name, prefixes: properPrefixes(name) };
+    this.pending.push(entry);
+    for (const p of entry.prefixes) {
+      const list = this.pendingByPrefix.get(p);
+      if (list) list.push(name);
+      else this.pendingByPrefix.set(p, [name]);
+    }
+    if (this.pending.length > WINDOW) this.unindex(this.pending.shift()!);
+  }
+
+  addRecent(name: string, rcode: string): void {
+    this.recent.push(name);
+    const seen = this.recentNames.get(name);
+    if (seen) {
+      seen.count++;
+      seen.rcode = rcode;
+    } else this.recentNames.set(name, { count: 1, rcode });
+    if (this.recent.length <= WINDOW) return;
+    const old = this.recent.shift()!;
+    const entry = this.recentNames.get(old)!;
+    if (--entry.count === 0) this.recentNames.delete(old);
+  }
+
+  private unindex(entry: { name: string; prefixes: string[] }): void {
+    for (const p of entry.prefixes) {
+      const list = this.pendingByPrefix.get(p);
+      if (!list) continue;
+      const at = list.indexOf(entry.name);
+      if (at >= 0) list.splice(at, 1);
+      if (list.length === 0) this.pendingByPrefix.delete(p);
+    }
+  }
 }
+
 
 class ExpansionTracker {
   private readonly clients = new Map<string, ClientWindow>();
@@ -283,22 +444,17 @@ class ExpansionTracker {
   observe(q: QueryLogEntry): void {
     const key = q.client.replace(/:\d+$/, "");
     let w = this.clients.get(key);
-    if (!w && this.clients.size < MAX_CLIENTS) this.clients.set(key, (w = { recent: [], pending: [] }));
+    if (!w && this.clients.size < MAX_CLIENTS) this.clients.set(key, (w = new ClientWindow()));
     if (!w) return;
     // Base asked first (busybox, musl when the name has enough dots), expansions after.
-    const earlier = w.recent.filter((r) => expands(q.name, r.name)).sort((a, b) => b.name.length - a.name.length)[0];
+    const earlier = w.earlierBase(q.name);
     if (earlier && q.rcode === "NXDOMAIN") this.record(earlier.name, earlier.rcode, [q.name]);
-    else if (q.rcode === "NXDOMAIN") w.pending.push(q.name);
+    else if (q.rcode === "NXDOMAIN") w.addPending(q.name);
     if (earlier && q.rcode === "NOERROR") this.viaSearch.add(earlier.name);
     // Expansions first (glibc with fewer dots than ndots), the base after.
-    const later = w.pending.filter((n) => expands(n, q.name));
-    if (later.length > 0) {
-      this.record(q.name, q.rcode, later);
-      w.pending = w.pending.filter((n) => !later.includes(n));
-    }
-    w.recent.push({ name: q.name, rcode: q.rcode });
-    if (w.recent.length > WINDOW) w.recent.shift();
-    if (w.pending.length > WINDOW) w.pending.shift();
+    const later = w.takeExpansionsOf(q.name);
+    if (later.length > 0) this.record(q.name, q.rcode, later);
+    w.addRecent(q.name, q.rcode);
   }
 
   private record(base: string, rcode: string, names: string[]): void {
