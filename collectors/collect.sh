@@ -944,7 +944,9 @@ collect_cni_files() { # node targets
     [ -n "$pod" ] || continue
     target="$ns|$pod|$c|$image|$mode"
     exec_on_node "$target" "$t/cni.ls" ls -1 "$dir" || continue
-    files=$(grep -E '^[A-Za-z0-9._-]+$' "$t/cni.ls" | grep -vxE '\.+' | head -n 20)
+    # Only network configs: the directory also holds credentials (Calico's
+    # calico-kubeconfig carries a service-account token) that diagnosis never needs.
+    files=$(grep -E '^[A-Za-z0-9._-]+\.(conf|conflist|json)$' "$t/cni.ls" | head -n 20)
     log "nodes/$node/cni: $dir in $ns/$pod holds: $(printf '%s' "$files" | tr '\n' ' ')"
     mkdir -p "$ROOT/nodes/$node/cni"
     for f in $files; do
