@@ -126,6 +126,8 @@ function meter(count: (n: number) => void): Transform {
 }
 
 const IO_CHUNK = 1024 * 1024;
+/** Compressed bytes are read in small steps so the bomb ratio compares what gunzip has actually consumed. */
+const GZIP_READ_CHUNK = 64 * 1024;
 
 /**
  * The decompressed bytes of a gzip file. A pipeline would destroy the tar
@@ -165,7 +167,7 @@ async function readArchive(path: string, size: number, limits: ReadLimits, warni
   const files = new Map<string, Buffer>();
   const budget = new Budget(limits);
   const extract = tar.extract();
-  const source = createReadStream(path, { highWaterMark: IO_CHUNK });
+  const source = createReadStream(path, { highWaterMark: gzipped ? GZIP_READ_CHUNK : IO_CHUNK });
   let damage: Error | undefined;
   const tarBytes = gzipped ? gunzipKeepingWhatWasRead(source, budget, (e) => (damage ??= e)) : source;
   let streamError: Error | undefined;

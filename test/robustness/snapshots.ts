@@ -70,3 +70,50 @@ export async function scratchFile(name: string, content: Buffer | string): Promi
 export async function scratchDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), "netdiag-robust-dir-"));
 }
+
+/** A raw ustar header, for archives no well-behaved packer would write (lying sizes, odd types). */
+export function ustarHeader(name: string, size: number, typeflag = "0"): Buffer {
+  const h = Buffer.alloc(512);
+  const put = (value: string, at: number, len: number) => h.write(value.slice(0, len), at, len, "latin1");
+  put(name, 0, 100);
+  put("0000644\0", 100, 8);
+  put("0000000\0", 108, 8);
+  put("0000000\0", 116, 8);
+  put(`${size.toString(8).padStart(11, "0")}\0`, 124, 12);
+  put("15115273400\0", 136, 12);
+  put("        ", 148, 8);
+  put(typeflag, 156, 1);
+  put("ustar\0", 257, 6);
+  put("00", 263, 2);
+  let sum = 0;
+  for (const b of h) sum += b;
+  put(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8);
+  return h;
+}
+
+/** A pax header entry ("x" for the next entry, "g" global) carrying `<len> key=value\n` records. */
+export function paxEntry(records: Record<string, string>, typeflag: "x" | "g" = "x"): Buffer {
+  const body = Object.entries(records)
+    .map(([k, v]) => {
+      const rest = ` ${k}=${v}\n`;
+      let len = Buffer.byteLength(rest) + 1;
+      while (Buffer.byteLength(`${len}${rest}`) !== len) len++;
+      return `${len}${rest}`;
+    })
+    .join("");
+  const bytes = Buffer.from(body, "utf8");
+  const padded = Buffer.alloc(Math.ceil(bytes.length / 512) * 512);
+  bytes.copy(padded);
+  return Buffer.concat([ustarHeader("PaxHeader", bytes.length, typeflag), padded]);
+}
+
+/** A file entry: header plus data padded to 512 bytes. */
+export function fileEntry(name: string, body: Buffer | string, typeflag = "0"): Buffer {
+  const data = Buffer.from(body);
+  const padded = Buffer.alloc(Math.ceil(data.length / 512) * 512);
+  data.copy(padded);
+  return Buffer.concat([ustarHeader(name, data.length, typeflag), padded]);
+}
+
+/** The two zero blocks that end a tar. */
+export const TAR_END = Buffer.alloc(1024);
