@@ -298,7 +298,10 @@ class IndexedModel implements ClusterModel {
   private readonly workloadsByKey = new Map<string, WorkloadGroup>();
   private readonly workloadOfPod = new Map<k8s.Pod, WorkloadGroup>();
   private readonly memos = new Map<string, unknown>();
-  private readonly presentFiles: string[];
+  private readonly presentFiles: Set<string>;
+  /** Rules ask has() for the same few patterns once per rule: answered once each. */
+  private readonly hasCache = new Map<string, boolean>();
+  private readonly logsByNamespace = new Map<string, LogFile[]>();
 
   constructor(
     snapshot: SnapshotFiles,
@@ -312,7 +315,7 @@ class IndexedModel implements ClusterModel {
     private readonly locations: WeakMap<object, Location>,
   ) {
     this.source = snapshot.source;
-    this.presentFiles = [...snapshot.files.keys()];
+    this.presentFiles = new Set(snapshot.files.keys());
     this.index();
   }
 
@@ -338,6 +341,7 @@ class IndexedModel implements ClusterModel {
     for (const n of r.namespaces) this.namespacesByName.set(n.metadata.name, n);
     for (const n of r.nodes) this.nodesByName.set(n.metadata.name, n);
     for (const c of r.configmaps) this.configMapsByKey.set(nsKey(c.metadata), c);
+    for (const l of this.logs) push(this.logsByNamespace, l.namespace, l);
     this.indexWorkloads();
   }
 
@@ -363,10 +367,20 @@ class IndexedModel implements ClusterModel {
   }
 
   has(pattern: string): boolean {
-    const variants = pattern.endsWith(".json") && pattern.startsWith("resources/")
-      ? [pattern, pattern.replace(/\.json$/, ".yaml"), pattern.replace(/\.json$/, ".yml")]
-      : [pattern];
-    return variants.some((p) => (p.includes("*") ? this.presentFiles.some((f) => globToRegExp(p).test(f)) : this.presentFiles.includes(p)));
+    let found = this.hasCache.get(pattern);
+    if (found === undefined) {
+      const variants = pattern.endsWith(".json") && pattern.startsWith("resources/")
+        ? [pattern, pattern.replace(/\.json$/, ".yaml"), pattern.replace(/\.json$/, ".yml")]
+        : [pattern];
+      found = variants.some((p) => {
+        if (!p.includes("*")) return this.presentFiles.has(p);
+        const glob = globToRegExp(p);
+        for (const f of this.presentFiles) if (glob.test(f)) return true;
+        return false;
+      });
+      this.hasCache.set(pattern, found);
+    }
+    return found;
   }
 
   missingReason(pattern: string): string | undefined {
@@ -425,7 +439,8 @@ class IndexedModel implements ClusterModel {
     return [...this.workloadsByKey.values()];
   }
   logsOf(ns: string, podPrefix?: string): readonly LogFile[] {
-    return this.logs.filter((l) => l.namespace === ns && (!podPrefix || l.pod.startsWith(podPrefix)));
+    const inNamespace = this.logsByNamespace.get(ns) ?? [];
+    return podPrefix ? inNamespace.filter((l) => l.pod.startsWith(podPrefix)) : inNamespace;
   }
   memo<T>(key: string, compute: () => T): T {
     if (!this.memos.has(key)) this.memos.set(key, compute());
