@@ -5,7 +5,7 @@
 import { readSnapshot } from "./snapshot/reader.js";
 import type { ReadLimits } from "./snapshot/types.js";
 import { DEFAULT_LIMITS } from "./snapshot/types.js";
-import { buildModel } from "./model/build.js";
+import { buildModel, requireSnapshotContent } from "./model/build.js";
 import type { ClusterModel } from "./model/model.js";
 import { computeFacts, FACT_BUILDERS } from "./facts/index.js";
 import { evaluateRules } from "./rules/evaluate.js";
@@ -24,7 +24,9 @@ export interface DiagnoseOptions extends RankOptions {
 }
 
 export async function loadModel(source: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<ClusterModel> {
-  return buildModel(await readSnapshot(source, limits));
+  const snapshot = await readSnapshot(source, limits);
+  requireSnapshotContent(snapshot);
+  return buildModel(snapshot);
 }
 
 export async function diagnoseModel(model: ClusterModel, rules: LoadedRule[], options: DiagnoseOptions = {}): Promise<Report> {

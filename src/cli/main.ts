@@ -70,13 +70,18 @@ export async function main(argv: string[]): Promise<number> {
 
 function fail(e: unknown): number {
   if (e instanceof UsageError || e instanceof SnapshotError || e instanceof RuleLoadError) {
-    process.stderr.write(`diagnose: ${e.message}\n`);
+    process.stderr.write(`diagnose: ${oneLine(e.message)}\n`);
   } else {
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`diagnose: internal error: ${msg.split("\n")[0]} (please report this with the snapshot)\n`);
+    process.stderr.write(`diagnose: internal error: ${oneLine(msg.split("\n")[0] ?? "")} (please report this with the snapshot)\n`);
     if (process.env.NETDIAG_DEBUG) process.stderr.write(`${(e as Error).stack ?? ""}\n`);
   }
   return 2;
+}
+
+/** Messages may quote snapshot content (entry names, file names): keep them on one line. */
+function oneLine(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f]+/g, " ");
 }
 
 export class RuleLoadError extends Error {

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Evidence } from "../types/evidence.js";
 import type { ClusterModel } from "../model/model.js";
-import type { Node } from "../model/k8s.js";
+import type { Node, Pod } from "../model/k8s.js";
 import { matchesServiceSelector } from "../model/selectors.js";
 import { isPodTerminal, podRef } from "../model/pods.js";
 import { declareFacts } from "./define.js";
@@ -29,22 +29,39 @@ export const nodeFacts: FactBuilder = {
   layer: "node",
   facts,
   *build(model) {
-    const selectors = model.resources.services.filter((s) => s.spec.type !== "ExternalName").map((s) => ({ ns: s.metadata.namespace ?? "default", selector: s.spec.selector }));
-    for (const node of model.resources.nodes) yield nodeSubject(model, node, selectors);
+    const serving = servingPods(model);
+    for (const node of model.resources.nodes) yield nodeSubject(model, node, serving);
   },
 };
+
+/** Pods some Service selects (ExternalName aside), found namespace by namespace instead of pod by Service. */
+function servingPods(model: ClusterModel): Set<Pod> {
+  const selectorsByNs = new Map<string, Record<string, string>[]>();
+  for (const s of model.resources.services) {
+    if (s.spec.type === "ExternalName" || !s.spec.selector) continue;
+    const ns = s.metadata.namespace ?? "default";
+    const list = selectorsByNs.get(ns);
+    if (list) list.push(s.spec.selector);
+    else selectorsByNs.set(ns, [s.spec.selector]);
+  }
+  const serving = new Set<Pod>();
+  for (const [ns, selectors] of selectorsByNs) {
+    for (const pod of model.podsInNamespace(ns)) if (selectors.some((sel) => matchesServiceSelector(sel, pod.metadata.labels))) serving.add(pod);
+  }
+  return serving;
+}
 
 function condition(node: Node, type: string) {
   return (node.status.conditions ?? []).find((c) => c.type === type);
 }
 
-function nodeSubject(model: ClusterModel, node: Node, selectors: { ns: string; selector: Record<string, string> | null | undefined }[]): SubjectFacts {
+function nodeSubject(model: ClusterModel, node: Node, servingPods: Set<Pod>): SubjectFacts {
   const name = node.metadata.name;
   const ready = condition(node, "Ready");
   const netUnavailable = condition(node, "NetworkUnavailable");
   const pressures = ["MemoryPressure", "DiskPressure", "PIDPressure"].filter((t) => condition(node, t)?.status === "True");
   const pods = model.podsOnNode(name).filter((p) => !isPodTerminal(p));
-  const serving = pods.filter((p) => selectors.some((s) => s.ns === (p.metadata.namespace ?? "default") && matchesServiceSelector(s.selector, p.metadata.labels)));
+  const serving = pods.filter((p) => servingPods.has(p));
   const conditionsEvidence = (type: string): Evidence[] => {
     const idx = (node.status.conditions ?? []).findIndex((c) => c.type === type);
     const c = node.status.conditions?.[idx];

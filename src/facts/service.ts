@@ -271,16 +271,21 @@ function portProblems(svc: Service, pods: readonly Pod[]): { numeric: z.infer<ty
   return { numeric, named };
 }
 
+/** host:port as Go's net.JoinHostPort writes it (and so every Go client's "dial tcp …" error): IPv6 in brackets. */
+function hostPort(ip: string, port: number): string {
+  return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
 /** ip:port strings a client would log when it dials this Service or one of its backends. */
 function dialTargets(svc: Service, pods: readonly Pod[]): Set<string> {
   const targets = new Set<string>();
   const clusterIP = svc.spec.clusterIP && svc.spec.clusterIP !== "None" ? svc.spec.clusterIP : undefined;
   for (const sp of svc.spec.ports ?? []) {
-    if (clusterIP) targets.add(`${clusterIP}:${sp.port}`);
+    if (clusterIP) targets.add(hostPort(clusterIP, sp.port));
     const target = sp.targetPort ?? sp.port;
     for (const p of pods) {
       const port = typeof target === "number" || /^\d+$/.test(target) ? Number(target) : declaredPorts(p).find((d) => d.name === target)?.port;
-      if (port !== undefined) for (const ip of podIPs(p)) targets.add(`${ip}:${port}`);
+      if (port !== undefined) for (const ip of podIPs(p)) targets.add(hostPort(ip, port));
     }
   }
   return targets;
@@ -297,23 +302,61 @@ function mentionsTarget(line: string, target: string): boolean {
   return false;
 }
 
+interface RefusedLine {
+  file: string;
+  line: number;
+  text: string;
+}
+
+/** Log lines reporting `connection refused`, in log order, and the IPv4 ip:port targets each mentions. */
+interface RefusedIndex {
+  lines: RefusedLine[];
+  /** "10.244.1.5:8080" → indexes into `lines` (ascending). */
+  byTarget: Map<string, number[]>;
+}
+
+const REFUSED = /connection refused/i;
+/** An IPv4 ip:port with the boundaries mentionsTarget requires (no digit or dot before, no digit after). */
+const IPV4_TARGET = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}(?!\d)/g;
+const IPV4_TARGET_ONLY = /^\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}$/;
+
+/** One pass over every log line for the whole diagnosis, instead of one per Service. */
+function refusedIndex(model: ClusterModel): RefusedIndex {
+  return model.memo("service.refusedConnectionIndex", () => {
+    const index: RefusedIndex = { lines: [], byTarget: new Map() };
+    for (const log of model.logs) {
+      log.lines.forEach((text, i) => {
+        if (!REFUSED.test(text)) return;
+        const id = index.lines.push({ file: log.path, line: i + 1, text }) - 1;
+        for (const m of text.matchAll(IPV4_TARGET)) {
+          const ids = index.byTarget.get(m[0]);
+          if (!ids) index.byTarget.set(m[0], [id]);
+          else if (ids[ids.length - 1] !== id) ids.push(id);
+        }
+      });
+    }
+    return index;
+  });
+}
+
 function refusedConnectionLines(model: ClusterModel, svc: Service, pods: readonly Pod[]): { count: number; samples: Evidence[] } {
   const targets = dialTargets(svc, pods);
-  let count = 0;
-  const samples: Evidence[] = [];
-  if (targets.size === 0) return { count, samples };
-  for (const log of model.logs) {
-    log.lines.forEach((line, i) => {
-      if (!/connection refused/i.test(line)) return;
-      for (const t of targets) {
-        if (!mentionsTarget(line, t)) continue;
-        count++;
-        if (samples.length < 3) samples.push({ file: log.path, line: i + 1, excerpt: clip(line) });
-        return;
-      }
-    });
+  const index = refusedIndex(model);
+  const hits = new Set<number>();
+  for (const t of targets) {
+    if (IPV4_TARGET_ONLY.test(t)) {
+      for (const id of index.byTarget.get(t) ?? []) hits.add(id);
+    } else {
+      // IPv6 targets are rare (dual-stack pods): checked line by line.
+      index.lines.forEach((l, id) => mentionsTarget(l.text, t) && hits.add(id));
+    }
   }
-  return { count, samples };
+  const ids = [...hits].sort((a, b) => a - b);
+  const samples = ids.slice(0, 3).map((id) => {
+    const l = index.lines[id]!;
+    return { file: l.file, line: l.line, excerpt: clip(l.text) };
+  });
+  return { count: ids.length, samples };
 }
 
 function uniqueRefs(refs: ObjectRef[]): ObjectRef[] {

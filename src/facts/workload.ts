@@ -5,8 +5,8 @@
  */
 import { z } from "zod";
 import { clip, type Evidence, type ObjectRef } from "../types/evidence.js";
-import type { ClusterModel, WorkloadGroup } from "../model/model.js";
-import type { Container, Pod } from "../model/k8s.js";
+import type { ClusterModel, LogFile, WorkloadGroup } from "../model/model.js";
+import type { Container, Pod, Service } from "../model/k8s.js";
 import { matchesServiceSelector } from "../model/selectors.js";
 import { allContainerStatuses, declaredPorts, isPodReady, isPodTerminal, podRef, servingContainers } from "../model/pods.js";
 import { declareFacts } from "./define.js";
@@ -49,11 +49,38 @@ export const workloadFacts: FactBuilder = {
   },
 };
 
+/** Services that can select pods (not ExternalName), by namespace: computed once, not once per workload. */
+function selectingServicesByNamespace(model: ClusterModel): Map<string, Service[]> {
+  return model.memo("workload.servicesByNamespace", () => {
+    const byNs = new Map<string, Service[]>();
+    for (const s of model.resources.services) {
+      if (s.spec.type === "ExternalName") continue;
+      const ns = s.metadata.namespace ?? "default";
+      const list = byNs.get(ns);
+      if (list) list.push(s);
+      else byNs.set(ns, [s]);
+    }
+    return byNs;
+  });
+}
+
+/** Log files by namespace and pod name, so a workload reads only its own pods' logs. */
+function logsByPod(model: ClusterModel): Map<string, LogFile[]> {
+  return model.memo("workload.logsByPod", () => {
+    const byPod = new Map<string, LogFile[]>();
+    for (const log of model.logs) {
+      const key = `${log.namespace}/${log.pod}`;
+      const list = byPod.get(key);
+      if (list) list.push(log);
+      else byPod.set(key, [log]);
+    }
+    return byPod;
+  });
+}
+
 function workloadSubject(model: ClusterModel, group: WorkloadGroup): SubjectFacts {
   const live = group.pods.filter((p) => !isPodTerminal(p));
-  const services = model.resources.services
-    .filter((s) => (s.metadata.namespace ?? "default") === group.ref.namespace && s.spec.type !== "ExternalName")
-    .filter((s) => live.some((p) => matchesServiceSelector(s.spec.selector, p.metadata.labels)));
+  const services = (selectingServicesByNamespace(model).get(group.ref.namespace) ?? []).filter((s) => live.some((p) => matchesServiceSelector(s.spec.selector, p.metadata.labels)));
   const serviceRefs: ObjectRef[] = services.map((s) => ({ kind: "Service", namespace: group.ref.namespace, name: s.metadata.name }));
   const nodes = [...new Set(group.pods.map((p) => p.spec.nodeName).filter((n): n is string => !!n))].map((name) => ({ kind: "Node", name }));
   const evidence: Record<string, Evidence[]> = {};
@@ -126,9 +153,9 @@ function clusterNameUse(model: ClusterModel, group: WorkloadGroup): Evidence[] {
       if (hit) found.push(model.evidence(pod, "spec.containers", `${c.name}: ${hit}`));
     }
   }
-  const podNames = new Set(group.pods.map((p) => p.metadata.name));
-  for (const log of model.logs) {
-    if (log.namespace !== group.ref.namespace || !podNames.has(log.pod)) continue;
+  // Logs in snapshot order (sorted by path), as a scan of model.logs would meet them.
+  const logs = group.pods.flatMap((p) => logsByPod(model).get(`${group.ref.namespace}/${p.metadata.name}`) ?? []).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const log of logs) {
     const i = log.lines.findIndex((l) => RESOLUTION_FAILURE.test(l));
     if (i >= 0) found.push({ file: log.path, line: i + 1, excerpt: clip(log.lines[i]!) });
   }

@@ -7,7 +7,9 @@
 import { parseAllDocuments, LineCounter } from "yaml";
 import type { z } from "zod";
 import { describeJsonError } from "./json-error.js";
-import type { SnapshotFiles } from "../snapshot/types.js";
+import { parseManifest } from "./manifest.js";
+import { yamlDepthProblem } from "./yaml-depth.js";
+import { SnapshotError, type SnapshotFiles } from "../snapshot/types.js";
 import { clip, type Evidence } from "../types/evidence.js";
 import * as k8s from "./k8s.js";
 import type { ClusterModel, LogFile, Manifest, ResourceName, Resources, SecretEntry, WorkloadGroup } from "./model.js";
@@ -65,19 +67,10 @@ export function buildModel(snapshot: SnapshotFiles): ClusterModel {
   }
   const { logs, nodeFiles, probes } = loadTextFiles(snapshot);
   const secrets = parseSecrets(text("resources/secrets.tsv"), warnings);
-  return new IndexedModel(snapshot, manifest, resources, logs, secrets, nodeFiles, probes, warnings, locations);
-}
-
-function parseManifest(src: string | undefined, warnings: string[]): Manifest | undefined {
-  if (src === undefined) return undefined;
-  try {
-    const m = JSON.parse(src) as unknown;
-    if (m && typeof m === "object" && !Array.isArray(m)) return m as Manifest;
-    warnings.push("manifest.json: not a JSON object, ignored");
-  } catch (e) {
-    warnings.push(`manifest.json: ${describeJsonError(src, e)}, ignored`);
+  if (![...snapshot.files.keys()].some(isResourcePath)) {
+    warnings.push("no resources/ files in the snapshot: only logs, node data and probes were checked");
   }
-  return undefined;
+  return new IndexedModel(snapshot, manifest, resources, logs, secrets, nodeFiles, probes, warnings, locations);
 }
 
 function readDocuments(file: string, src: string, warnings: string[]): unknown[] | undefined {
@@ -89,8 +82,14 @@ function readDocuments(file: string, src: string, warnings: string[]): unknown[]
       return undefined;
     }
   }
+  const tooDeep = yamlDepthProblem(src);
+  if (tooDeep) {
+    warnings.push(`${file}: ${tooDeep}; file skipped`);
+    return undefined;
+  }
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(src, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  // logLevel "error": the library's own warnings would go to stderr through process.emitWarning.
+  const docs = parseAllDocuments(src, { lineCounter, prettyErrors: true, uniqueKeys: true, logLevel: "error" });
   if (!Array.isArray(docs)) return [];
   const out: unknown[] = [];
   for (const doc of docs) {
@@ -119,25 +118,33 @@ function describeItem(item: unknown): string {
   return "";
 }
 
+/** Per file, the first few skipped items are named; the rest are counted (a corrupt 50,000-item list is one problem, not 50,000). */
+const ITEM_WARNINGS_PER_FILE = 20;
+
 function loadResource(snapshot: SnapshotFiles, name: ResourceName, spec: ResourceSpec, locations: WeakMap<object, Location>, warnings: string[]): unknown[] {
   const out: unknown[] = [];
+  const seen = new Set<string>();
   for (const ext of ["json", "yaml", "yml"]) {
     const file = `resources/${name}.${ext}`;
     const buf = snapshot.files.get(file);
     if (!buf) continue;
     const docs = readDocuments(file, buf.toString("utf8"), warnings);
     if (!docs) continue;
-    const seen = new Set<string>();
+    const skipped: string[] = [];
     let index = 0;
     for (const doc of docs) {
+      if (!doc || typeof doc !== "object") {
+        if (doc !== null && doc !== undefined) warnings.push(`${file}: a ${typeof doc} where a Kubernetes List was expected; skipped`);
+        continue;
+      }
       for (const item of itemsOf(doc)) {
         const i = index++;
-        const parsed = validateItem(file, i, item, spec, warnings);
+        const parsed = validateItem(file, i, item, spec, skipped);
         if (!parsed) continue;
         const md = (parsed as { metadata: { namespace?: string; name: string } }).metadata;
         const key = `${md.namespace ?? ""}/${md.name}`;
         if (seen.has(key)) {
-          warnings.push(`${file}: item ${i}${describeItem(item)} skipped: duplicate of an earlier item`);
+          skipped.push(`${file}: item ${i}${describeItem(item)} skipped: duplicate of an earlier item`);
           continue;
         }
         seen.add(key);
@@ -145,6 +152,8 @@ function loadResource(snapshot: SnapshotFiles, name: ResourceName, spec: Resourc
         out.push(parsed);
       }
     }
+    warnings.push(...skipped.slice(0, ITEM_WARNINGS_PER_FILE));
+    if (skipped.length > ITEM_WARNINGS_PER_FILE) warnings.push(`${file}: ${skipped.length - ITEM_WARNINGS_PER_FILE} more items skipped`);
   }
   return out;
 }
@@ -172,6 +181,36 @@ function validateItem(file: string, i: number, item: unknown, spec: ResourceSpec
     return undefined;
   }
   return result.data;
+}
+
+const RESOURCE_FILE = /^resources\/([a-z]+)\.(json|ya?ml)$/;
+
+function isResourcePath(path: string): boolean {
+  const m = RESOURCE_FILE.exec(path);
+  return path === "resources/secrets.tsv" || (!!m && Object.hasOwn(RESOURCE_SPECS, m[1]!));
+}
+
+/** A path the model reads: a known resource file, a container log, a node file or a probe. */
+function isSnapshotContent(path: string): boolean {
+  const parts = path.split("/");
+  if (parts[0] === "logs") return parts.length === 4 && parts[3]!.endsWith(".log");
+  if (parts[0] === "nodes") return parts.length >= 3;
+  if (parts[0] === "probes") return parts.length === 2;
+  return isResourcePath(path);
+}
+
+/**
+ * Refuses a snapshot with nothing to diagnose (a directory of something else, a
+ * tar of a project, a manifest alone): one line saying what was found instead.
+ */
+export function requireSnapshotContent(snapshot: SnapshotFiles): void {
+  const names = [...snapshot.files.keys()];
+  if (names.some(isSnapshotContent)) return;
+  const found = names.length === 0 ? "nothing" : `only ${names.slice(0, 3).join(", ")}${names.length > 3 ? ` and ${names.length - 3} more` : ""}`;
+  const manifest = parseManifest(snapshot.files.get("manifest.json")?.toString("utf8"), []);
+  const errors = manifest?.errors ?? [];
+  const collector = errors.length > 0 ? `; the collector recorded ${errors.length} errors, the first: ${errors[0]!.step}: ${errors[0]!.message}` : "";
+  throw new SnapshotError(`cannot read snapshot ${snapshot.source}: no resources/, logs/, nodes/ or probes/ files in it (${found})${collector}`);
 }
 
 function splitLines(text: string): string[] {
@@ -218,6 +257,25 @@ function parseSecrets(src: string | undefined, warnings: string[]): SecretEntry[
   return out;
 }
 
+/** Path segments without the file extension of the last one: `resources/pods.json` → [resources, pods]. */
+function stepSegments(path: string): string[] {
+  return path.replace(/ \(.*\)$/, "").replace(/\.(json|ya?ml|txt|log|tsv)$/, "").split("/");
+}
+
+/**
+ * Whether a collector step (manifest errors/unavailable) explains a missing
+ * file or glob: one is a path prefix of the other, `*` matching any segment
+ * (`nodes/node-1` covers the glob `nodes/<any>/iptables-save.txt`; `nodes` covers all node data).
+ */
+export function stepCovers(step: string, pattern: string): boolean {
+  const a = stepSegments(step);
+  const b = stepSegments(pattern);
+  if (a.length === 1 && b.length > 1 && a[0] === b[b.length - 1]) return true;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i] && b[i] !== "*" && a[i] !== "*") return false;
+  return true;
+}
+
 function globToRegExp(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*");
   return new RegExp(`^${escaped}$`);
@@ -240,7 +298,10 @@ class IndexedModel implements ClusterModel {
   private readonly workloadsByKey = new Map<string, WorkloadGroup>();
   private readonly workloadOfPod = new Map<k8s.Pod, WorkloadGroup>();
   private readonly memos = new Map<string, unknown>();
-  private readonly presentFiles: string[];
+  private readonly presentFiles: Set<string>;
+  /** Rules ask has() for the same few patterns once per rule: answered once each. */
+  private readonly hasCache = new Map<string, boolean>();
+  private readonly logsByNamespace = new Map<string, LogFile[]>();
 
   constructor(
     snapshot: SnapshotFiles,
@@ -254,7 +315,7 @@ class IndexedModel implements ClusterModel {
     private readonly locations: WeakMap<object, Location>,
   ) {
     this.source = snapshot.source;
-    this.presentFiles = [...snapshot.files.keys()];
+    this.presentFiles = new Set(snapshot.files.keys());
     this.index();
   }
 
@@ -280,6 +341,7 @@ class IndexedModel implements ClusterModel {
     for (const n of r.namespaces) this.namespacesByName.set(n.metadata.name, n);
     for (const n of r.nodes) this.nodesByName.set(n.metadata.name, n);
     for (const c of r.configmaps) this.configMapsByKey.set(nsKey(c.metadata), c);
+    for (const l of this.logs) push(this.logsByNamespace, l.namespace, l);
     this.indexWorkloads();
   }
 
@@ -305,16 +367,30 @@ class IndexedModel implements ClusterModel {
   }
 
   has(pattern: string): boolean {
-    const variants = pattern.endsWith(".json") && pattern.startsWith("resources/")
-      ? [pattern, pattern.replace(/\.json$/, ".yaml"), pattern.replace(/\.json$/, ".yml")]
-      : [pattern];
-    return variants.some((p) => (p.includes("*") ? this.presentFiles.some((f) => globToRegExp(p).test(f)) : this.presentFiles.includes(p)));
+    let found = this.hasCache.get(pattern);
+    if (found === undefined) {
+      const variants = pattern.endsWith(".json") && pattern.startsWith("resources/")
+        ? [pattern, pattern.replace(/\.json$/, ".yaml"), pattern.replace(/\.json$/, ".yml")]
+        : [pattern];
+      found = variants.some((p) => {
+        if (!p.includes("*")) return this.presentFiles.has(p);
+        const glob = globToRegExp(p);
+        for (const f of this.presentFiles) if (glob.test(f)) return true;
+        return false;
+      });
+      this.hasCache.set(pattern, found);
+    }
+    return found;
   }
 
   missingReason(pattern: string): string | undefined {
-    const stem = pattern.replace(/\.(json|ya?ml|txt|log)$/, "");
-    const err = this.manifest?.errors?.find((e) => typeof e.step === "string" && (e.step.startsWith(stem) || stem.startsWith(e.step) || stem.endsWith(`/${e.step}`)));
-    return err ? `${err.step}: ${err.message}` : undefined;
+    const m = this.manifest;
+    const err = m?.errors?.find((e) => stepCovers(e.step, pattern));
+    if (err) return `${err.step}: ${err.message}`;
+    const unavailable = m?.unavailable?.find((u) => stepCovers(u.step, pattern));
+    if (unavailable) return `${unavailable.step}: ${unavailable.reason}`;
+    if (pattern.startsWith("nodes/") && m?.scope?.nodeData === "skip") return "node data not collected (collector run with --no-node-data)";
+    return undefined;
   }
 
   evidence(obj: object, subpath?: string, excerpt?: string): Evidence {
@@ -363,7 +439,8 @@ class IndexedModel implements ClusterModel {
     return [...this.workloadsByKey.values()];
   }
   logsOf(ns: string, podPrefix?: string): readonly LogFile[] {
-    return this.logs.filter((l) => l.namespace === ns && (!podPrefix || l.pod.startsWith(podPrefix)));
+    const inNamespace = this.logsByNamespace.get(ns) ?? [];
+    return podPrefix ? inNamespace.filter((l) => l.pod.startsWith(podPrefix)) : inNamespace;
   }
   memo<T>(key: string, compute: () => T): T {
     if (!this.memos.has(key)) this.memos.set(key, compute());

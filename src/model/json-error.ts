@@ -27,48 +27,57 @@ export function jsonErrorOffset(text: string): number {
     if (!m || m[0] === "") fail();
     i += m![0].length;
   };
-  const value = (): void => {
+  const key = () => {
     ws();
+    if (text[i] !== '"') fail();
+    string();
+    ws();
+    if (text[i] !== ":") fail();
+    i++;
+  };
+  const scalar = (): void => {
     const c = text[i];
-    if (c === "{") {
-      i++;
-      ws();
-      if (text[i] === "}") return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        string();
-        ws();
-        if (text[i] !== ":") fail();
-        i++;
-        value();
-        ws();
-        if (text[i] === ",") i++;
-        else if (text[i] === "}") return void i++;
-        else fail();
-      }
-    }
-    if (c === "[") {
-      i++;
-      ws();
-      if (text[i] === "]") return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ",") i++;
-        else if (text[i] === "]") return void i++;
-        else fail();
-      }
-    }
     if (c === '"') return string();
     if (c === "t") return void literal("true");
     if (c === "f") return void literal("false");
     if (c === "n") return void literal("null");
     return number();
   };
+  // An explicit stack of open containers, not recursion: a hostile file may nest a million levels deep.
+  const open: ("{" | "[")[] = [];
+  let needValue = true;
   try {
-    value();
-    ws();
+    for (;;) {
+      ws();
+      if (needValue) {
+        const c = text[i];
+        if (c === "{" || c === "[") {
+          i++;
+          ws();
+          if (text[i] === (c === "{" ? "}" : "]")) {
+            i++;
+            needValue = false;
+          } else {
+            open.push(c);
+            if (c === "{") key();
+          }
+        } else {
+          scalar();
+          needValue = false;
+        }
+        continue;
+      }
+      const top = open[open.length - 1];
+      if (!top) break;
+      if (text[i] === ",") {
+        i++;
+        if (top === "{") key();
+        needValue = true;
+      } else if (text[i] === (top === "{" ? "}" : "]")) {
+        i++;
+        open.pop();
+      } else fail();
+    }
     return i < text.length ? i : -1;
   } catch (at) {
     return typeof at === "number" ? at : 0;
@@ -78,8 +87,15 @@ export function jsonErrorOffset(text: string): number {
 /** "line 12 (Unexpected token …)" for a failed JSON.parse. */
 export function describeJsonError(text: string, e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  const reason = msg.replace(/ in JSON at position \d+.*$/, "").replace(/, ".*" is not valid JSON$/s, "").split("\n")[0];
+  const reason = msg.replace(/ (in JSON )?at position \d+.*$/, "").replace(/, ".*" is not valid JSON$/s, "").split("\n")[0];
   const at = jsonErrorOffset(text);
   if (at < 0) return `invalid JSON (${reason})`;
-  return `invalid JSON at line ${text.slice(0, at).split("\n").length} (${reason})`;
+  return `invalid JSON at line ${lineAt(text, at)} (${reason})`;
+}
+
+/** 1-based line of an offset, without splitting a file of possibly hundreds of MB. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf("\n"); at !== -1 && at < offset; at = text.indexOf("\n", at + 1)) line++;
+  return line;
 }

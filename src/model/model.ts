@@ -12,9 +12,13 @@ export interface Manifest {
   collectedAt?: string;
   collector?: { name?: string; version?: string };
   cluster?: { context?: string; serverVersion?: string };
-  scope?: { namespaces?: unknown };
+  /** `nodeData: "skip"` when the collector ran with --no-node-data. */
+  scope?: { namespaces?: unknown; nodeData?: string };
   redactions?: string[];
+  /** Steps that failed (e.g. `resources/networkpolicies.json`: Forbidden). */
   errors?: { step: string; message: string }[];
+  /** Things the collector found nothing to collect for, and why. */
+  unavailable?: { step: string; reason: string }[];
 }
 
 export interface LogFile {
@@ -82,7 +86,7 @@ export interface ClusterModel {
 
   /** True when a snapshot path or glob (`*` = one path segment) is present. */
   has(pattern: string): boolean;
-  /** The collector's reason a file is missing (manifest.errors), if it gave one. */
+  /** The collector's reason a file is missing (manifest errors, unavailable steps, --no-node-data), if it gave one. */
   missingReason(pattern: string): string | undefined;
 
   /** Evidence pointing at an object (`resources/pods.json` + `items[3]` + subpath). */

@@ -12,6 +12,7 @@
 import { createReadStream } from "node:fs";
 import { lstat, open, readdir, readFile } from "node:fs/promises";
 import { join, posix } from "node:path";
+import { PassThrough, Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import tar from "tar-stream";
@@ -61,28 +62,99 @@ function looksLikeTar(head: Buffer): boolean {
   return /^[0-7]+$/.test(chk);
 }
 
+/** Counts what a snapshot costs as it is read, and refuses it as soon as it costs too much. */
 class Budget {
-  total = 0;
   entries = 0;
+  /** Bytes read from the archive file, before gunzip. */
+  compressed = 0;
+  /** Bytes after gunzip: entry data, tar headers and padding. */
+  unpacked = 0;
+  /** Entry data only (what directories are measured in). */
+  kept = 0;
+  current = "";
   constructor(private readonly limits: ReadLimits) {}
+
   entry(name: string): void {
+    this.current = name;
     if (++this.entries > this.limits.maxEntries) {
-      throw new SnapshotError(`snapshot refused: more than ${this.limits.maxEntries} entries (at ${name})`);
+      throw new SnapshotError(`snapshot refused: more than ${this.limits.maxEntries} entries (at ${printable(name)})`);
     }
   }
-  bytes(name: string, entrySoFar: number, chunk: number): void {
-    this.total += chunk;
-    if (entrySoFar > this.limits.maxEntryBytes) {
-      throw new SnapshotError(`snapshot refused: entry ${name} is larger than ${mib(this.limits.maxEntryBytes)}`);
+
+  /** An entry's size, declared (tar header) or measured (directory): refused before a byte is read. */
+  declared(name: string, size: number): void {
+    if (size > this.limits.maxEntryBytes) {
+      throw new SnapshotError(`snapshot refused: entry ${printable(name)} is larger than ${mib(this.limits.maxEntryBytes)}`);
     }
-    if (this.total > this.limits.maxTotalBytes) {
-      throw new SnapshotError(`snapshot refused: more than ${mib(this.limits.maxTotalBytes)} once unpacked (at ${name})`);
+    if (this.kept + size > this.limits.maxTotalBytes) {
+      throw new SnapshotError(`snapshot refused: more than ${mib(this.limits.maxTotalBytes)} once unpacked (at ${printable(name)})`);
+    }
+    this.kept += size;
+  }
+
+  /** Bytes coming out of gunzip (or the plain tar): a tar header's size cannot be trusted, this can. */
+  unpack(n: number): void {
+    this.unpacked += n;
+    if (this.unpacked > this.limits.maxTotalBytes) {
+      throw new SnapshotError(`snapshot refused: more than ${mib(this.limits.maxTotalBytes)} once unpacked${this.current ? ` (at ${printable(this.current)})` : ""}`);
+    }
+    const { maxCompressionRatio: ratio, ratioCheckAfterBytes: after } = this.limits;
+    if (this.compressed > 0 && this.unpacked > after && this.unpacked > ratio * this.compressed) {
+      throw new SnapshotError(
+        `snapshot refused: ${mib(this.unpacked)} unpacked from ${mib(this.compressed)} of gzip (more than ${ratio}:1), a decompression bomb`,
+      );
     }
   }
 }
 
 function mib(n: number): string {
-  return `${Math.round(n / 1024 / 1024)} MiB`;
+  return n < 1024 * 1024 ? `${Math.ceil(n / 1024)} KiB` : `${Math.round(n / 1024 / 1024)} MiB`;
+}
+
+/** A pass-through stream that reports every chunk's size; a throwing `count` fails the pipeline. */
+function meter(count: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        count(chunk.length);
+        done(null, chunk);
+      } catch (e) {
+        done(e as Error);
+      }
+    },
+  });
+}
+
+const IO_CHUNK = 1024 * 1024;
+/** Compressed bytes are read in small steps so the bomb ratio compares what gunzip has actually consumed. */
+const GZIP_READ_CHUNK = 64 * 1024;
+
+/**
+ * The decompressed bytes of a gzip file. A pipeline would destroy the tar
+ * extractor on the first gzip error (a truncated download, a bad checksum) and
+ * drop the entries still buffered in it; here a gzip error is reported through
+ * `onDamage` and simply ends the stream, so every byte zlib produced is read.
+ */
+function gunzipKeepingWhatWasRead(source: Readable, budget: Budget, onDamage: (e: Error) => void): Readable {
+  const gunzip = createGunzip();
+  const out = new PassThrough();
+  const stop = (e: Error) => {
+    onDamage(e);
+    out.end();
+  };
+  gunzip.on("data", (chunk: Buffer) => {
+    if (!out.write(chunk)) gunzip.pause();
+  });
+  out.on("drain", () => gunzip.resume());
+  gunzip.on("end", () => out.end());
+  gunzip.on("error", stop);
+  source.on("error", stop);
+  out.on("close", () => {
+    source.destroy();
+    gunzip.destroy();
+  });
+  source.pipe(meter((n) => (budget.compressed += n))).pipe(gunzip);
+  return out;
 }
 
 async function readArchive(path: string, size: number, limits: ReadLimits, warnings: string[]): Promise<Map<string, Buffer>> {
@@ -95,15 +167,18 @@ async function readArchive(path: string, size: number, limits: ReadLimits, warni
   const files = new Map<string, Buffer>();
   const budget = new Budget(limits);
   const extract = tar.extract();
-  const source = createReadStream(path);
+  const source = createReadStream(path, { highWaterMark: gzipped ? GZIP_READ_CHUNK : IO_CHUNK });
+  let damage: Error | undefined;
+  const tarBytes = gzipped ? gunzipKeepingWhatWasRead(source, budget, (e) => (damage ??= e)) : source;
   let streamError: Error | undefined;
-  const piping = (gzipped ? pipeline(source, createGunzip(), extract) : pipeline(source, extract)).catch((e: Error) => {
+  const piping = pipeline(tarBytes, meter((n) => budget.unpack(n)), extract).catch((e: Error) => {
     streamError = e;
   });
   try {
     for await (const entry of extract) {
       const name = entry.header.name;
       budget.entry(name);
+      if (name.length > limits.maxNameLength) throw new SnapshotError(`snapshot refused: an entry name is longer than ${limits.maxNameLength} characters`);
       const safe = safeEntryName(name);
       if (safe === null) throw new SnapshotError(`snapshot refused: entry "${printable(name)}" points outside the snapshot`);
       const type = entry.header.type;
@@ -112,26 +187,24 @@ async function readArchive(path: string, size: number, limits: ReadLimits, warni
         continue;
       }
       if (type !== "file" && type !== "contiguous-file") {
-        throw new SnapshotError(`snapshot refused: entry "${printable(name)}" is a ${type}, only regular files are allowed`);
+        throw new SnapshotError(`snapshot refused: entry "${printable(name)}" is a ${type ?? "file of unknown type"}, only regular files are allowed`);
       }
-      const chunks: Buffer[] = [];
-      let got = 0;
-      for await (const chunk of entry as AsyncIterable<Buffer>) {
-        got += chunk.length;
-        budget.bytes(safe, got, chunk.length);
-        chunks.push(chunk);
-      }
-      if (safe !== "") files.set(safe, Buffer.concat(chunks, got));
+      const body = await readEntry(entry as AsyncIterable<Buffer>, safe, entry.header.size ?? 0, budget);
+      if (safe !== "") files.set(safe, body);
     }
   } catch (e) {
     source.destroy();
+    tarBytes.destroy();
     extract.destroy();
     if (e instanceof SnapshotError) throw e;
     streamError ??= e as Error;
   }
   await piping;
+  if (streamError instanceof SnapshotError) throw streamError;
+  // Damage in the gzip layer is the cause; the tar layer then only saw the data end early.
+  streamError = damage ?? streamError;
   if (streamError) {
-    const why = describeStreamError(streamError);
+    const why = describeStreamError(streamError, budget.entries);
     if (files.size === 0) throw new SnapshotError(`cannot read snapshot ${path}: ${why}`);
     warnings.push(`snapshot is damaged (${why}): diagnosing the ${files.size} files read before the damage`);
   }
@@ -139,11 +212,26 @@ async function readArchive(path: string, size: number, limits: ReadLimits, warni
   return files;
 }
 
-function describeStreamError(e: Error): string {
+/** One entry's bytes, copied once into a buffer of the declared size (checked against the limits first). */
+async function readEntry(entry: AsyncIterable<Buffer>, name: string, declared: number, budget: Budget): Promise<Buffer> {
+  budget.declared(name, declared);
+  const body = Buffer.allocUnsafe(declared);
+  let got = 0;
+  for await (const chunk of entry) {
+    // tar-stream never yields more than the header's size; refuse rather than trust that.
+    if (got + chunk.length > declared) throw new SnapshotError(`snapshot refused: entry ${printable(name)} is longer than its header says`);
+    chunk.copy(body, got);
+    got += chunk.length;
+  }
+  return got === declared ? body : body.subarray(0, got);
+}
+
+function describeStreamError(e: Error, entriesRead: number): string {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === "Z_BUF_ERROR" || /unexpected end/i.test(e.message)) return "the archive is truncated";
   if (code === "Z_DATA_ERROR") return "the gzip data is corrupt";
-  return e.message.split("\n")[0] ?? "unreadable archive";
+  if (/invalid tar header/i.test(e.message)) return entriesRead === 0 ? "no tar archive inside (invalid tar header)" : "the tar is corrupt (invalid tar header)";
+  return printable(e.message.split("\n")[0] ?? "unreadable archive");
 }
 
 function printable(s: string): string {
@@ -162,7 +250,7 @@ async function readDirectory(root: string, limits: ReadLimits): Promise<Map<stri
       if (d.isDirectory()) await walk(relPath);
       else if (d.isFile()) {
         const st = await lstat(join(root, relPath));
-        budget.bytes(relPath, st.size, st.size);
+        budget.declared(relPath, st.size);
         files.set(relPath, await readFile(join(root, relPath)));
       } else {
         throw new SnapshotError(`snapshot refused: ${relPath} is a link or device, only regular files are allowed`);

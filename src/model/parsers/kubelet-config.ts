@@ -14,6 +14,7 @@
  * keys reported; nothing throws.
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { yamlDepthProblem } from "../yaml-depth.js";
 
 export interface KubeletConfigIssue {
   line?: number;
@@ -66,8 +67,13 @@ export function parseKubeletConfig(yamlText: string): KubeletDnsConfig {
     out.issues.push({ message: "empty kubelet configuration" });
     return out;
   }
+  const tooDeep = yamlDepthProblem(yamlText);
+  if (tooDeep) {
+    out.issues.push({ message: `kubelet configuration rejected: ${tooDeep}` });
+    return out;
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: true, uniqueKeys: true, logLevel: "error" });
   for (const e of doc.errors) out.issues.push({ line: e.linePos?.[0]?.line, message: e.message.split("\n")[0]! });
   if (doc.errors.length > 0) return out;
   let value: unknown;
