@@ -8,7 +8,7 @@ import { agentHealthOnNode, cniOfAgent } from "../../src/facts/cni/agents.js";
 import { computeFacts } from "../../src/facts/index.js";
 import type { ClusterModel } from "../../src/model/model.js";
 import { cluster, daemonSet, node, pod } from "../helpers/cluster.js";
-import { realdata } from "../parsers/_realdata.js";
+import { realdata } from "../helpers/realdata.js";
 
 describe("recognising CNI agents", () => {
   it.each([

@@ -9,7 +9,7 @@ import { nodeCniConfigs } from "../../src/facts/cni/configs.js";
 import { mtuProblems, nodeMtu } from "../../src/facts/cni/mtu.js";
 import type { ClusterModel } from "../../src/model/model.js";
 import { cluster, configMap, daemonSet, node, pod, service } from "../helpers/cluster.js";
-import { fixture } from "../parsers/_realdata.js";
+import { fixture } from "../parsers/_fixture.js";
 
 function eth0(mtu: number, ip: string): string {
   return [

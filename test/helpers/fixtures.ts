@@ -20,4 +20,3 @@ export async function diagnoseFixture(name: string, options: Parameters<typeof d
   return diagnose(fixturePath(name), await builtinRules(), options);
 }
 
-export const REALDATA = join(import.meta.dirname, "../../../shared/realdata");

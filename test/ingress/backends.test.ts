@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Ingress, Service } from "../../src/model/k8s.js";
 import { enumerateBackends, indexServices, resolveBackends, serviceForNginxUpstream } from "../../src/facts/ingress/backends.js";
 import { ofKind, yamlDocs } from "../helpers/manifests.js";
-import { realdata } from "../parsers/_realdata.js";
+import { realdata } from "../helpers/realdata.js";
 
 function load(src: string) {
   const docs = yamlDocs(src);

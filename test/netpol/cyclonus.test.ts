@@ -19,7 +19,7 @@ import { parse } from "yaml";
 import { NetworkPolicy } from "../../src/model/k8s.js";
 import { buildPolicyIndex, canReach, podsWithoutDnsPath, type PolicyIndex, type Protocol } from "../../src/facts/netpol/index.js";
 import { makeNamespace, makePod } from "./objects.js";
-import { realdata, realdataFiles } from "./realdata.js";
+import { realdata, realdataFiles } from "../helpers/realdata.js";
 
 const DIR = "netpol_truth/cyclonus_simple-example";
 

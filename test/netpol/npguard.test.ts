@@ -10,7 +10,7 @@ import { parseAllDocuments } from "yaml";
 import { Namespace, NetworkPolicy, Pod } from "../../src/model/k8s.js";
 import { PortSet, allowedConnections, buildPolicyIndex, type EndpointRef, type PolicyIndex, type Protocol } from "../../src/facts/netpol/index.js";
 import { makeNamespace } from "./objects.js";
-import { realdata, realdataFiles } from "./realdata.js";
+import { realdata, realdataFiles } from "../helpers/realdata.js";
 
 const DIR = "netpol_truth/np-guard";
 const EXTERNAL = "0.0.0.0-255.255.255.255";

@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { NetworkPolicy } from "../../src/model/k8s.js";
 import { buildPolicyIndex, canReach, canReachService, explainServiceVerdict, type PolicyIndex } from "../../src/facts/netpol/index.js";
 import { makeNamespace, makePod, makePolicy, makeService } from "./objects.js";
-import { realdata } from "./realdata.js";
+import { realdata } from "../helpers/realdata.js";
 
 /** Every ```yaml block of a recipe, parsed. */
 function yamlBlocks(file: string): Array<Record<string, unknown>> {

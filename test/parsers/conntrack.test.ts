@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConntrackStats } from "../../src/model/parsers/conntrack.js";
-import { fixture } from "./_realdata.js";
+import { fixture } from "./_fixture.js";
 
 describe("conntrack -S", () => {
   it("sums the per-CPU counters of a real 4-CPU node", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findInterface, parseIpAddr } from "../../src/model/parsers/ip-addr.js";
-import { fixture } from "./_realdata.js";
+import { fixture } from "./_fixture.js";
 
 describe("ip -d addr (real k3s node: flannel VXLAN)", () => {
   const out = parseIpAddr(fixture("ip-d-addr_k3s_flannel.txt"));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseIpRoute } from "../../src/model/parsers/ip-route.js";
-import { fixture } from "./_realdata.js";
+import { fixture } from "./_fixture.js";
 
 describe("ip route (real flannel VXLAN node)", () => {
   const out = parseIpRoute(fixture("ip-route_flannel_vm1.txt"));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { IptablesParser, findOption, optionValue, parseIptables, tokenize } from "../../src/model/parsers/iptables.js";
 import { splitLines } from "../../src/model/parsers/lines.js";
-import { fixture, realdata } from "./_realdata.js";
+import { realdata } from "../helpers/realdata.js";
+import { fixture } from "./_fixture.js";
 
 const FLANNEL = "iptables/real_iptables-save_kubeadm1.32_flannel.txt";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mapIpvsKubeProxy, parseIpvsadm } from "../../src/model/parsers/ipvsadm.js";
-import { fixture } from "./_realdata.js";
+import { fixture } from "./_fixture.js";
 
 describe("ipvsadm -Ln (real IPVS-mode kube-proxy with Calico)", () => {
   const table = parseIpvsadm(fixture("ipvsadm_Ln_ipvs-mode_calico.txt"));

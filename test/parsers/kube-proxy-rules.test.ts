@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseIptables } from "../../src/model/parsers/iptables.js";
 import { mapIptablesKubeProxy } from "../../src/model/parsers/kube-proxy-rules.js";
 import type { ProxyRuleSet, ProxyServicePort } from "../../src/model/parsers/proxy-rule-set.js";
-import { fixture, realdata } from "./_realdata.js";
+import { realdata } from "../helpers/realdata.js";
+import { fixture } from "./_fixture.js";
 
 const OVERALL = "iptables/kubeproxy_iptables_TestOverallIPTablesRules.txt";
 const TRACE = "iptables/kubeproxy_iptables_TestTracePacket_with_flows.txt";

@@ -3,7 +3,8 @@ import { mapNftablesKubeProxy, parseKubeProxyChainName, parseNftRuleset } from "
 import { parseIptables } from "../../src/model/parsers/iptables.js";
 import { mapIptablesKubeProxy } from "../../src/model/parsers/kube-proxy-rules.js";
 import type { ProxyServicePort } from "../../src/model/parsers/proxy-rule-set.js";
-import { fixture, realdata } from "./_realdata.js";
+import { realdata } from "../helpers/realdata.js";
+import { fixture } from "./_fixture.js";
 
 const OVERALL_NFT = "iptables/kubeproxy_nftables_TestOverallNFTablesRules.nft";
 const K3S = "nft-list-ruleset_k3s_kube-proxy.txt";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseResolvConf } from "../../src/model/parsers/resolv-conf.js";
-import { fixture } from "./_realdata.js";
+import { fixture } from "./_fixture.js";
 
 describe("resolv.conf", () => {
   it("reads a pod's ClusterFirst resolv.conf", () => {

@@ -9,7 +9,8 @@ import { cidrsOverlap, parseCidr } from "../../src/model/cidr.js";
 import { analyseNode } from "../../src/facts/proxy/node-rules.js";
 import type { ClusterModel } from "../../src/model/model.js";
 import { cluster, node, service, slice } from "../helpers/cluster.js";
-import { fixture, realdata } from "../parsers/_realdata.js";
+import { realdata } from "../helpers/realdata.js";
+import { fixture } from "../parsers/_fixture.js";
 
 const overlap = (a: string, b: string) => {
   const x = parseCidr(a);

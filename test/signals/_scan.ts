@@ -1,6 +1,6 @@
 /** Helpers for signal tests: scan real lines and look at what fired. */
 import { type SignalDefinition, type SignalSummary, scanLines } from "../../src/model/signals/scan.js";
-import { realdata } from "../parsers/_realdata.js";
+import { realdata } from "../helpers/realdata.js";
 
 export function scan(lines: readonly string[], definitions: readonly SignalDefinition[], file = "test.log"): Map<string, SignalSummary> {
   return scanLines(file, lines, definitions);
