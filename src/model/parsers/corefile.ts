@@ -11,7 +11,7 @@
  * other. `import` of files (AKS `custom/*.override`, k3s
  * `/etc/coredns/custom/*.server`) cannot be followed offline and is listed.
  */
-import { parseCaddyfile, type Directive, type ImportLine } from "./caddyfile.js";
+import { parseCaddyfile, type Directive, type ImportLine, type SyntaxIssueCode } from "./caddyfile.js";
 
 export type { Directive, ImportLine } from "./caddyfile.js";
 
@@ -34,18 +34,9 @@ export interface ServerBlock {
   line: number;
 }
 
+/** The Caddyfile syntax errors, plus what CoreDNS itself checks on top. */
 export type CorefileIssueCode =
-  | "unterminated-quote"
-  | "missing-close-brace"
-  | "unexpected-close-brace"
-  | "unexpected-open-brace"
-  | "block-without-keys"
-  | "expected-another-key"
-  | "snippet-without-block"
-  | "snippet-redeclared"
-  | "import-arity"
-  | "expansion-limit"
-  | "nesting-too-deep"
+  | SyntaxIssueCode
   | "invalid-server-key"
   | "duplicate-server-key"
   | "unknown-plugin"
