@@ -6,7 +6,7 @@
  * 100k-line dumps never sit in memory together.
  */
 import type { ClusterModel } from "../../model/model.js";
-import { type InternedDump, SharedIptablesParse, sameDump } from "../../model/parsers/iptables-shared.js";
+import { CompactIptablesText, type InternedDump, SharedIptablesParse, sameDump } from "../../model/parsers/iptables-shared.js";
 import { parseIpvsadm, mapIpvsKubeProxy } from "../../model/parsers/ipvsadm.js";
 import { mapIptablesKubeProxy } from "../../model/parsers/kube-proxy-rules.js";
 import { mapNftablesKubeProxy, parseNftRuleset } from "../../model/parsers/nftables.js";
@@ -86,16 +86,17 @@ type SharedPart = Omit<ParsedDump, "file">;
  * comparison with the cluster.
  */
 export class SharedNodeRules {
-  private readonly iptables = new SharedIptablesParse({ keepRules: neededForComparison });
+  private readonly iptables = new SharedIptablesParse();
   private readonly mapped = new Map<number, { interned: InternedDump; part: SharedPart }[]>();
   readonly comparisons = new WeakMap<ProxyRuleSet, Comparison>();
 
-  iptablesDump(text: string): SharedPart {
-    const interned = this.iptables.intern(text);
+  /** A dump the reader compacted is used as it is; a plain text is interned here. */
+  iptablesDump(source: string | CompactIptablesText): SharedPart {
+    const interned = typeof source === "string" ? this.iptables.intern(source) : source.interned;
     const bucket = this.mapped.get(interned.hash) ?? [];
     const seen = bucket.find((b) => sameDump(b.interned, interned));
     if (seen) return seen.part;
-    const dump = this.iptables.parse(interned);
+    const dump = this.iptables.parse(interned, { keepRules: neededForComparison });
     const nat = dump.tables.get("nat");
     const anchor = nat?.chains.get("KUBE-SERVICES")?.line ?? nat?.line;
     const part: SharedPart = { set: mapIptablesKubeProxy(dump), ...(anchor !== undefined ? { anchorLine: anchor } : {}), natPresent: !!nat };
@@ -110,9 +111,10 @@ function readDumps(model: ClusterModel, node: string, shared: SharedNodeRules): 
   if (!files) return [];
   const out: ParsedDump[] = [];
   for (const name of RULE_FILES) {
-    const text = files.get(name);
-    if (text === undefined) continue;
+    if (!files.has(name)) continue;
     const file = `nodes/${node}/${name}`;
+    const compact = model.compactNodeFile(node, name);
+    const text = compact instanceof CompactIptablesText ? "" : files.get(name)!;
     if (name === "nft-ruleset.txt") {
       const ruleset = parseNftRuleset(text);
       const table = ruleset.tables.get("ip kube-proxy");
@@ -120,7 +122,7 @@ function readDumps(model: ClusterModel, node: string, shared: SharedNodeRules): 
     } else if (name === "ipvsadm.txt") {
       out.push({ file, set: mapIpvsKubeProxy(parseIpvsadm(text)), anchorLine: 1, natPresent: false });
     } else {
-      out.push({ file, ...shared.iptablesDump(text) });
+      out.push({ file, ...shared.iptablesDump(compact instanceof CompactIptablesText ? compact : text) });
     }
   }
   return out;
