@@ -4,7 +4,7 @@
  * that fails validation is skipped with a warning naming file and item; a file
  * that does not parse is skipped with a warning naming file and line.
  */
-import { parseAllDocuments, LineCounter } from "yaml";
+import { isAlias, parseAllDocuments, visit, LineCounter, type Document } from "yaml";
 import type { z } from "zod";
 import { describeJsonError } from "./json-error.js";
 import { parseManifest } from "./manifest.js";
@@ -99,10 +99,26 @@ function readDocuments(file: string, src: string, warnings: string[]): unknown[]
       warnings.push(`${file}: invalid YAML${line ? ` at line ${line}` : ""} (${err.message.split("\n")[0]}); document skipped`);
       continue;
     }
-    // kubectl never prints aliases: refusing them closes "billion laughs" documents.
+    // kubectl never prints aliases: refusing them closes "billion laughs" documents before any is expanded.
+    const alias = firstAliasLine(doc, lineCounter);
+    if (alias !== undefined) {
+      warnings.push(`${file}: YAML alias at line ${alias} (kubectl never writes aliases; they can expand without bound); document skipped`);
+      continue;
+    }
     out.push(doc.toJS({ maxAliasCount: 0 }));
   }
   return out;
+}
+
+/** Line of the first alias (`*name`) in a document, if it has one. */
+function firstAliasLine(doc: Document.Parsed, lines: LineCounter): number | undefined {
+  let line: number | undefined;
+  visit(doc, (_key, node) => {
+    if (!isAlias(node)) return undefined;
+    line = lines.linePos(node.range?.[0] ?? 0).line;
+    return visit.BREAK;
+  });
+  return line;
 }
 
 function itemsOf(doc: unknown): unknown[] {
