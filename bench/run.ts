@@ -15,6 +15,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { BENCH_OUT, SIZES, GENERATOR_VERSION, type GeneratedSnapshot, type SizeName } from "./generate.js";
@@ -70,29 +71,33 @@ function printTable(rows: Row[]): void {
     );
   }
   out.push("");
+  // One row per stage (reader, model, each fact builder, rules engine, ranking, report), one column per size.
   const stages = Object.keys(rows[0]!.diagnose.stages);
-  out.push(`diagnose stages: ${"size".padEnd(5)}${stages.map((st) => pad(st, 12)).join("")}`);
-  for (const r of rows) out.push(`                 ${r.size.padEnd(5)}${stages.map((st) => pad(s(r.diagnose.stages[st] ?? 0), 12)).join("")}`);
-  if (rows.length >= 2) {
-    const a = rows[0]!;
-    const b = rows[rows.length - 1]!;
-    const bytes = [a.snapshot.unpackedBytes, b.snapshot.unpackedBytes] as const;
-    const objs = [objects(a.snapshot), objects(b.snapshot)] as const;
-    const byBytes = new Set(["read", "model"]);
+  const byBytes = new Set(["read", "model"]);
+  const first = rows[0]!;
+  const last = rows[rows.length - 1]!;
+  const bytes = [first.snapshot.unpackedBytes, last.snapshot.unpackedBytes] as const;
+  const objs = [objects(first.snapshot), objects(last.snapshot)] as const;
+  const scaling = rows.length >= 2;
+  out.push(`${"diagnose stage".padEnd(18)}${rows.map((r) => pad(r.size, 10)).join("")}${scaling ? pad(`exp ${first.size}→${last.size}`, 11) : ""}`);
+  for (const st of stages) {
+    const ex = exponent(first.diagnose.stages[st] ?? 0, last.diagnose.stages[st] ?? 0, ...(byBytes.has(st) ? bytes : objs));
+    out.push(`${st.padEnd(18)}${rows.map((r) => pad(s(r.diagnose.stages[st] ?? 0), 10)).join("")}${scaling ? pad(ex.toFixed(2), 11) : ""}`);
+  }
+  if (scaling) {
     out.push("");
-    out.push(`scaling exponents ${a.size}→${b.size} (vs unpacked bytes ×${(bytes[1] / bytes[0]).toFixed(0)} for reading, vs objects ×${(objs[1] / objs[0]).toFixed(0)} for the rest):`);
-    const ex: [string, number][] = [
-      ["floor", exponent(a.floor.totalMs, b.floor.totalMs, ...bytes)],
-      ["diagnose", exponent(a.diagnose.totalMs, b.diagnose.totalMs, ...bytes)],
-      ...stages.map((st): [string, number] => [st, exponent(a.diagnose.stages[st] ?? 0, b.diagnose.stages[st] ?? 0, ...(byBytes.has(st) ? bytes : objs))]),
-    ];
-    out.push(`  ${ex.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}`);
+    out.push(`scaling exponents ${first.size}→${last.size} (read and model vs unpacked bytes ×${(bytes[1] / bytes[0]).toFixed(0)}, other stages vs objects ×${(objs[1] / objs[0]).toFixed(0)}):`);
+    out.push(`  floor ${exponent(first.floor.totalMs, last.floor.totalMs, ...bytes).toFixed(2)}, diagnose ${exponent(first.diagnose.totalMs, last.diagnose.totalMs, ...bytes).toFixed(2)} (target ≤ ${TARGETS.exponent})`);
   }
   out.push("");
   const verdicts: string[] = [];
   for (const r of rows) {
     if (r.size !== "S") verdicts.push(`${r.size} ratio ${(r.diagnose.totalMs / r.floor.totalMs).toFixed(2)}× ${r.diagnose.totalMs / r.floor.totalMs <= TARGETS.ratio ? "≤" : ">"} ${TARGETS.ratio}×`);
     if (r.size === "L") verdicts.push(`L peak RSS ${mb(r.diagnose.maxRssBytes)} ${r.diagnose.maxRssBytes <= TARGETS.rssBytes ? "≤" : ">"} 1500 MB`);
+  }
+  if (rows.length >= 2) {
+    const ex = exponent(first.diagnose.totalMs, last.diagnose.totalMs, ...bytes);
+    verdicts.push(`exponent ${first.size}→${last.size} ${ex.toFixed(2)} ${ex <= TARGETS.exponent ? "≤" : ">"} ${TARGETS.exponent}`);
   }
   if (verdicts.length) out.push(`targets: ${verdicts.join("; ")}`);
   process.stdout.write(`${out.join("\n")}\n`);
@@ -116,7 +121,9 @@ const seedAt = args.indexOf("--seed");
 const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;
 const sizes = args.filter((a, i) => a in SIZES && (seedAt < 0 || i !== seedAt + 1)) as SizeName[];
 const chosen = sizes.length > 0 ? sizes : (Object.keys(SIZES) as SizeName[]);
+const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
 process.stdout.write(`kube-netdiag bench: sizes ${chosen.join(" ")}, seed ${seed}, generator v${GENERATOR_VERSION}, snapshots in ${BENCH_OUT}\n`);
+process.stdout.write(`machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}, load average ${load()}\n`);
 const rows: Row[] = [];
 for (const size of chosen) {
   const snapshot = await snapshotFor(size, seed);
@@ -125,6 +132,6 @@ for (const size of chosen) {
   rows.push({ size, snapshot, floor, diagnose });
   process.stdout.write(`${size}: floor ${s(floor.totalMs)} (${mb(floor.maxRssBytes)}), diagnose ${s(diagnose.totalMs)} (${mb(diagnose.maxRssBytes)}), ${diagnose.output.findings} findings\n`);
 }
-process.stdout.write("\n");
+process.stdout.write(`load average at the end: ${load()}\n\n`);
 printTable(rows);
 await layerBenchmarks();

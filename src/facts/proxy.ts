@@ -97,8 +97,11 @@ function lineEvidence(file: string, line: number | undefined, excerpt: string): 
 /** The text of line `n` (1-based) of a node file, found without splitting the whole dump. */
 function lineText(model: ClusterModel, file: string, n: number | undefined): string | undefined {
   const [, node, ...rest] = file.split("/");
-  const text = node ? model.nodeFiles.get(node)?.get(rest.join("/")) : undefined;
-  if (text === undefined || n === undefined || n < 1) return undefined;
+  if (!node || n === undefined || n < 1) return undefined;
+  const compact = model.compactNodeFile(node, rest.join("/"));
+  if (compact) return compact.line(n);
+  const text = model.nodeFiles.get(node)?.get(rest.join("/"));
+  if (text === undefined) return undefined;
   let start = 0;
   for (let i = 1; i < n; i++) {
     start = text.indexOf("\n", start) + 1;

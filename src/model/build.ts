@@ -4,12 +4,12 @@
  * that fails validation is skipped with a warning naming file and item; a file
  * that does not parse is skipped with a warning naming file and line.
  */
-import { parseAllDocuments, LineCounter } from "yaml";
+import { isAlias, parseAllDocuments, visit, LineCounter, type Document } from "yaml";
 import type { z } from "zod";
 import { describeJsonError } from "./json-error.js";
 import { parseManifest } from "./manifest.js";
 import { yamlDepthProblem } from "./yaml-depth.js";
-import { SnapshotError, type SnapshotFiles } from "../snapshot/types.js";
+import { type CompactText, SnapshotError, type SnapshotFiles } from "../snapshot/types.js";
 import { clip, type Evidence } from "../types/evidence.js";
 import * as k8s from "./k8s.js";
 import type { ClusterModel, LogFile, Manifest, ResourceName, Resources, SecretEntry, WorkloadGroup } from "./model.js";
@@ -99,10 +99,26 @@ function readDocuments(file: string, src: string, warnings: string[]): unknown[]
       warnings.push(`${file}: invalid YAML${line ? ` at line ${line}` : ""} (${err.message.split("\n")[0]}); document skipped`);
       continue;
     }
-    // kubectl never prints aliases: refusing them closes "billion laughs" documents.
+    // kubectl never prints aliases: refusing them closes "billion laughs" documents before any is expanded.
+    const alias = firstAliasLine(doc, lineCounter);
+    if (alias !== undefined) {
+      warnings.push(`${file}: YAML alias at line ${alias} (kubectl never writes aliases; they can expand without bound); document skipped`);
+      continue;
+    }
     out.push(doc.toJS({ maxAliasCount: 0 }));
   }
   return out;
+}
+
+/** Line of the first alias (`*name`) in a document, if it has one. */
+function firstAliasLine(doc: Document.Parsed, lines: LineCounter): number | undefined {
+  let line: number | undefined;
+  visit(doc, (_key, node) => {
+    if (!isAlias(node)) return undefined;
+    line = lines.linePos(node.range?.[0] ?? 0).line;
+    return visit.BREAK;
+  });
+  return line;
 }
 
 function itemsOf(doc: unknown): unknown[] {
@@ -219,10 +235,58 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-function loadTextFiles(snapshot: SnapshotFiles): { logs: LogFile[]; nodeFiles: Map<string, Map<string, string>>; probes: Map<string, string> } {
+/**
+ * A node's files, kept as the reader left them (bytes, or compacted text) and
+ * decoded when asked for: the text of 100 nodes' dumps would double what the
+ * snapshot already costs in memory.
+ */
+export class NodeFileTexts implements ReadonlyMap<string, string> {
+  private readonly sources = new Map<string, Buffer | CompactText>();
+
+  add(file: string, source: Buffer | CompactText): void {
+    this.sources.set(file, source);
+  }
+  compact(file: string): CompactText | undefined {
+    const s = this.sources.get(file);
+    return s && !Buffer.isBuffer(s) ? s : undefined;
+  }
+  get(file: string): string | undefined {
+    const s = this.sources.get(file);
+    return s === undefined ? undefined : Buffer.isBuffer(s) ? s.toString("utf8") : s.text();
+  }
+  has(file: string): boolean {
+    return this.sources.has(file);
+  }
+  get size(): number {
+    return this.sources.size;
+  }
+  keys(): MapIterator<string> {
+    return this.sources.keys();
+  }
+  *entries(): MapIterator<[string, string]> {
+    for (const file of this.sources.keys()) yield [file, this.get(file)!];
+  }
+  *values(): MapIterator<string> {
+    for (const file of this.sources.keys()) yield this.get(file)!;
+  }
+  forEach(callback: (value: string, key: string, map: ReadonlyMap<string, string>) => void): void {
+    for (const [file, text] of this.entries()) callback(text, file, this);
+  }
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
+}
+
+function loadTextFiles(snapshot: SnapshotFiles): { logs: LogFile[]; nodeFiles: Map<string, NodeFileTexts>; probes: Map<string, string> } {
   const logs: LogFile[] = [];
-  const nodeFiles = new Map<string, Map<string, string>>();
+  const nodeFiles = new Map<string, NodeFileTexts>();
   const probes = new Map<string, string>();
+  const nodeFile = (parts: string[], source: Buffer | CompactText) => {
+    const node = parts[1]!;
+    let files = nodeFiles.get(node);
+    if (!files) nodeFiles.set(node, (files = new NodeFileTexts()));
+    files.add(parts.slice(2).join("/"), source);
+  };
   for (const [path, buf] of snapshot.files) {
     const parts = path.split("/");
     if (parts[0] === "logs" && parts.length === 4 && parts[3]!.endsWith(".log")) {
@@ -230,10 +294,7 @@ function loadTextFiles(snapshot: SnapshotFiles): { logs: LogFile[]; nodeFiles: M
       const container = parts[3]!.slice(0, previous ? -".previous.log".length : -".log".length);
       logs.push({ path, namespace: parts[1]!, pod: parts[2]!, container, previous, lines: splitLines(buf.toString("utf8")) });
     } else if (parts[0] === "nodes" && parts.length >= 3) {
-      const node = parts[1]!;
-      let files = nodeFiles.get(node);
-      if (!files) nodeFiles.set(node, (files = new Map()));
-      files.set(parts.slice(2).join("/"), buf.toString("utf8"));
+      nodeFile(parts, snapshot.compacted?.get(path) ?? buf);
     } else if (parts[0] === "probes" && parts.length === 2) {
       probes.set(parts[1]!, buf.toString("utf8"));
     }
@@ -309,7 +370,7 @@ class IndexedModel implements ClusterModel {
     readonly resources: Resources,
     readonly logs: LogFile[],
     readonly secrets: SecretEntry[] | undefined,
-    readonly nodeFiles: Map<string, Map<string, string>>,
+    readonly nodeFiles: Map<string, NodeFileTexts>,
     readonly probes: Map<string, string>,
     readonly warnings: string[],
     private readonly locations: WeakMap<object, Location>,
@@ -441,6 +502,9 @@ class IndexedModel implements ClusterModel {
   logsOf(ns: string, podPrefix?: string): readonly LogFile[] {
     const inNamespace = this.logsByNamespace.get(ns) ?? [];
     return podPrefix ? inNamespace.filter((l) => l.pod.startsWith(podPrefix)) : inNamespace;
+  }
+  compactNodeFile(node: string, file: string): CompactText | undefined {
+    return this.nodeFiles.get(node)?.compact(file);
   }
   memo<T>(key: string, compute: () => T): T {
     if (!this.memos.has(key)) this.memos.set(key, compute());

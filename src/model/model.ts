@@ -2,6 +2,7 @@
  * The typed, indexed cluster model every fact builder reads. Built once from
  * the raw snapshot files by build.ts; immutable afterwards.
  */
+import type { CompactText } from "../snapshot/types.js";
 import type { Evidence, ObjectRef } from "../types/evidence.js";
 import type {
   ConfigMap, EndpointSlice, Endpoints, Event, GenericObject, Ingress, IngressClass, Namespace, NetworkPolicy, Node, Pod, Service, Workload,
@@ -78,8 +79,10 @@ export interface ClusterModel {
   resources: Resources;
   logs: LogFile[];
   secrets: SecretEntry[] | undefined;
-  /** nodes/<node>/<file> → text. */
-  nodeFiles: Map<string, Map<string, string>>;
+  /** nodes/<node>/<file> → text, decoded each time it is asked for (100 nodes' dumps are never all text at once). */
+  nodeFiles: Map<string, ReadonlyMap<string, string>>;
+  /** A node file the reader kept compacted (a large iptables dump), for readers that use that form directly. */
+  compactNodeFile(node: string, file: string): CompactText | undefined;
   /** probes/<name>.txt → text. */
   probes: Map<string, string>;
   warnings: string[];

@@ -16,18 +16,36 @@ import { PassThrough, Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import tar from "tar-stream";
-import { DEFAULT_LIMITS, SnapshotError, type ReadLimits, type SnapshotFiles } from "./types.js";
+import { type CompactText, DEFAULT_LIMITS, type ReadOptions, SnapshotError, type ReadLimits, type SnapshotFiles } from "./types.js";
 
-export async function readSnapshot(source: string, limits: ReadLimits = DEFAULT_LIMITS): Promise<SnapshotFiles> {
+const EMPTY = Buffer.alloc(0);
+
+/** What was read: raw bytes, and the entries a compactor took over. */
+interface Entries {
+  files: Map<string, Buffer>;
+  compacted: Map<string, CompactText>;
+}
+
+export async function readSnapshot(source: string, limits: ReadLimits = DEFAULT_LIMITS, options: ReadOptions = {}): Promise<SnapshotFiles> {
   const info = await lstat(source).catch((e: NodeJS.ErrnoException) => {
     throw new SnapshotError(`cannot read snapshot ${source}: ${e.code === "ENOENT" ? "no such file or directory" : e.message}`);
   });
-  let raw: Map<string, Buffer>;
+  const entries: Entries = { files: new Map(), compacted: new Map() };
+  const keep = (name: string, data: Buffer) => {
+    const compacted = options.compactor?.wants(name) ? options.compactor.compact(data) : undefined;
+    entries.files.set(name, compacted ? EMPTY : data);
+    if (compacted) entries.compacted.set(name, compacted);
+  };
   const warnings: string[] = [];
-  if (info.isDirectory()) raw = await readDirectory(source, limits);
-  else if (info.isFile()) raw = await readArchive(source, info.size, limits, warnings);
+  if (info.isDirectory()) await readDirectory(source, limits, keep);
+  else if (info.isFile()) await readArchive(source, info.size, limits, warnings, keep);
   else throw new SnapshotError(`cannot read snapshot ${source}: not a file or directory`);
-  return { source, files: stripRootFolder(raw), warnings };
+  if (entries.files.size === 0) {
+    throw new SnapshotError(info.isDirectory() ? `cannot read snapshot ${source}: the directory is empty` : `cannot read snapshot ${source}: the archive holds no files`);
+  }
+  const strip = rootFolder([...entries.files.keys()]);
+  const files = stripRootFolder(entries.files, strip);
+  return { source, files, warnings, ...(entries.compacted.size > 0 ? { compacted: stripRootFolder(entries.compacted, strip) } : {}) };
 }
 
 /** Normalise a tar/dir entry name; null for names that must be refused. */
@@ -157,14 +175,14 @@ function gunzipKeepingWhatWasRead(source: Readable, budget: Budget, onDamage: (e
   return out;
 }
 
-async function readArchive(path: string, size: number, limits: ReadLimits, warnings: string[]): Promise<Map<string, Buffer>> {
+async function readArchive(path: string, size: number, limits: ReadLimits, warnings: string[], keep: (name: string, data: Buffer) => void): Promise<void> {
   if (size === 0) throw new SnapshotError(`cannot read snapshot ${path}: the file is empty`);
   const head = await sniff(path);
   const gzipped = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
   if (!gzipped && !looksLikeTar(head)) {
     throw new SnapshotError(`cannot read snapshot ${path}: not a gzip or tar archive (expected .tgz, .tar.gz, .tar or a directory)`);
   }
-  const files = new Map<string, Buffer>();
+  let kept = 0;
   const budget = new Budget(limits);
   const extract = tar.extract();
   const source = createReadStream(path, { highWaterMark: gzipped ? GZIP_READ_CHUNK : IO_CHUNK });
@@ -190,7 +208,10 @@ async function readArchive(path: string, size: number, limits: ReadLimits, warni
         throw new SnapshotError(`snapshot refused: entry "${printable(name)}" is a ${type ?? "file of unknown type"}, only regular files are allowed`);
       }
       const body = await readEntry(entry as AsyncIterable<Buffer>, safe, entry.header.size ?? 0, budget);
-      if (safe !== "") files.set(safe, body);
+      if (safe !== "") {
+        keep(safe, body);
+        kept++;
+      }
     }
   } catch (e) {
     source.destroy();
@@ -205,11 +226,9 @@ async function readArchive(path: string, size: number, limits: ReadLimits, warni
   streamError = damage ?? streamError;
   if (streamError) {
     const why = describeStreamError(streamError, budget.entries);
-    if (files.size === 0) throw new SnapshotError(`cannot read snapshot ${path}: ${why}`);
-    warnings.push(`snapshot is damaged (${why}): diagnosing the ${files.size} files read before the damage`);
+    if (kept === 0) throw new SnapshotError(`cannot read snapshot ${path}: ${why}`);
+    warnings.push(`snapshot is damaged (${why}): diagnosing the ${kept} files read before the damage`);
   }
-  if (files.size === 0) throw new SnapshotError(`cannot read snapshot ${path}: the archive holds no files`);
-  return files;
 }
 
 /** One entry's bytes, copied once into a buffer of the declared size (checked against the limits first). */
@@ -238,8 +257,7 @@ function printable(s: string): string {
   return s.replace(/[^\x20-\x7e]/g, "?").slice(0, 200);
 }
 
-async function readDirectory(root: string, limits: ReadLimits): Promise<Map<string, Buffer>> {
-  const files = new Map<string, Buffer>();
+async function readDirectory(root: string, limits: ReadLimits, keep: (name: string, data: Buffer) => void): Promise<void> {
   const budget = new Budget(limits);
   const walk = async (rel: string): Promise<void> => {
     const entries = await readdir(join(root, rel), { withFileTypes: true });
@@ -251,27 +269,30 @@ async function readDirectory(root: string, limits: ReadLimits): Promise<Map<stri
       else if (d.isFile()) {
         const st = await lstat(join(root, relPath));
         budget.declared(relPath, st.size);
-        files.set(relPath, await readFile(join(root, relPath)));
+        keep(relPath, await readFile(join(root, relPath)));
       } else {
         throw new SnapshotError(`snapshot refused: ${relPath} is a link or device, only regular files are allowed`);
       }
     }
   };
   await walk("");
-  if (files.size === 0) throw new SnapshotError(`cannot read snapshot ${root}: the directory is empty`);
-  return files;
 }
 
 const ROOT_MARKERS = ["manifest.json", "resources", "logs", "nodes", "probes", "collector.log"];
 
-/** Content may sit at the root or inside exactly one top-level folder (SPEC §1). */
-function stripRootFolder(files: Map<string, Buffer>): Map<string, Buffer> {
+/** Content may sit at the root or inside exactly one top-level folder (SPEC §1): that folder, if so. */
+function rootFolder(names: string[]): string | undefined {
   const tops = new Set<string>();
-  for (const name of files.keys()) tops.add(name.split("/")[0]!);
-  if (tops.size !== 1) return files;
+  for (const name of names) tops.add(name.split("/")[0]!);
+  if (tops.size !== 1) return undefined;
   const [top] = [...tops];
-  if (ROOT_MARKERS.includes(top!) || files.has(top!)) return files;
-  const stripped = new Map<string, Buffer>();
-  for (const [name, buf] of files) stripped.set(name.slice(top!.length + 1), buf);
+  if (ROOT_MARKERS.includes(top!) || names.includes(top!)) return undefined;
+  return top;
+}
+
+function stripRootFolder<T>(files: Map<string, T>, top: string | undefined): Map<string, T> {
+  if (top === undefined) return files;
+  const stripped = new Map<string, T>();
+  for (const [name, value] of files) stripped.set(name.slice(top.length + 1), value);
   return stripped;
 }

@@ -2,10 +2,37 @@
 export interface SnapshotFiles {
   /** Where it came from (the path the user gave). */
   source: string;
-  /** Snapshot-relative POSIX paths (root folder stripped) → raw bytes. */
+  /**
+   * Snapshot-relative POSIX paths (root folder stripped) → raw bytes, in the
+   * order they were read. A compacted entry is listed with no bytes: its
+   * content is in `compacted`.
+   */
   files: Map<string, Buffer>;
   /** Problems that did not stop reading (e.g. a truncated tail). */
   warnings: string[];
+  /** Entries a compactor took over as they were read (their bytes were not kept): path → compacted text. */
+  compacted?: Map<string, CompactText>;
+}
+
+/** A text entry kept in a smaller form than its bytes (e.g. 100 nodes' near-identical iptables dumps). */
+export interface CompactText {
+  text(): string;
+  /** Line `n` (1-based), without rebuilding the whole text. */
+  line(n: number): string | undefined;
+}
+
+/**
+ * Takes over the entries it wants as they are read, so that their bytes never
+ * sit in memory together: a 100-node snapshot's dumps are most of its size.
+ */
+export interface TextCompactor {
+  /** Called with the entry's name inside the archive (root folder not yet stripped). */
+  wants(name: string): boolean;
+  compact(data: Buffer): CompactText;
+}
+
+export interface ReadOptions {
+  compactor?: TextCompactor;
 }
 
 export interface ReadLimits {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { cidrsOverlap, parseCidr } from "../../src/model/cidr.js";
-import { analyseNode } from "../../src/facts/proxy/node-rules.js";
+import { SharedNodeRules, analyseNode } from "../../src/facts/proxy/node-rules.js";
 import type { ClusterModel } from "../../src/model/model.js";
 import { cluster, node, service, slice } from "../helpers/cluster.js";
 import { realdata } from "../helpers/realdata.js";
@@ -90,6 +90,40 @@ describe("iptables mode: the real kubeadm 1.32 iptables-save (flannel)", () => {
   it("rules of a Service that was deleted are reported as such", () => {
     const model = cluster({ nodes: base.nodes, services: [base.services[0]!], endpointslices: [apiSlice], files: { "nodes/cp/iptables-save.txt": dump } });
     expect(analyse(model, "cp").deletedServices.map((d) => d.key).sort()).toEqual(["kube-system/kube-dns:dns", "kube-system/kube-dns:dns-tcp", "kube-system/kube-dns:metrics"]);
+  });
+});
+
+describe("nodes analysed together share their parses, never their findings", () => {
+  const dump = realdata("iptables/real_iptables-save_kubeadm1.32_flannel.txt");
+  const nodes = [node("a", "172.31.7.91", { podCIDR: "10.244.0.0/24" }), node("b", "172.31.7.92", { podCIDR: "10.244.1.0/24" }), node("c", "172.31.7.93", { podCIDR: "10.244.2.0/24" })];
+  const services = [service("default", "kubernetes", "10.96.0.1", [{ name: "https", port: 443, targetPort: 6443 }]), service("kube-system", "kube-dns", "10.96.0.10", DNS_PORTS)];
+  const slices = [slice("default", "kubernetes", [{ name: "https", port: 443, targetPort: 6443 }], [{ ip: "172.31.7.91" }]), slice("kube-system", "kube-dns", DNS_PORTS, [{ ip: "10.244.0.2" }, { ip: "10.244.0.3" }])];
+  // b: the same rules a minute later (other counters); c: kube-dns still sends to a replaced pod, and so does d.
+  const later = (text: string) => text.replace(/\[(\d+):(\d+)\]/g, (_, p: string, b: string) => `[${Number(p) + 5}:${Number(b) + 300}]`);
+  const stale = dump.replaceAll("10.244.0.3:", "10.244.0.77:");
+
+  it("equal dumps give equal results, each citing its own node's file; a different dump is compared on its own", () => {
+    const files = { "nodes/a/iptables-save.txt": dump, "nodes/b/iptables-save.txt": later(dump), "nodes/c/iptables-save.txt": stale, "nodes/d/iptables-save.txt": later(stale) };
+    const model = cluster({ nodes: [...nodes, node("d", "172.31.7.94", { podCIDR: "10.244.3.0/24" })], services, endpointslices: slices, files });
+    const shared = new SharedNodeRules();
+    const [a, b, c, d] = ["a", "b", "c", "d"].map((n) => analyseNode(model, n, { podCidrs: ["10.244.0.0/16"], cidrsOverlap: overlap, shared }));
+    expect(a).toMatchObject({ expectedPorts: 4, missing: [], stale: [] });
+    expect(b).toMatchObject({ expectedPorts: 4, missing: [], stale: [], compared: { file: "nodes/b/iptables-save.txt" } });
+    for (const [name, result] of [["c", c], ["d", d]] as const) {
+      expect(result!.stale.map((s) => `${s.file} ${s.target}`)).toEqual([`nodes/${name}/iptables-save.txt 10.244.0.77:53`, `nodes/${name}/iptables-save.txt 10.244.0.77:53`, `nodes/${name}/iptables-save.txt 10.244.0.77:9153`]);
+      expect(result!.missing).toEqual([]);
+    }
+  });
+
+  it("a node-local Service (internalTrafficPolicy: Local) is compared per node even when the dumps are equal", () => {
+    const local = { ...service("kube-system", "kube-dns", "10.96.0.10", DNS_PORTS) } as Record<string, any>;
+    local["spec"] = { ...local["spec"], internalTrafficPolicy: "Local" };
+    const onA = slice("kube-system", "kube-dns", DNS_PORTS, [{ ip: "10.244.0.2", node: "a" }, { ip: "10.244.0.3", node: "a" }]);
+    const model = cluster({ nodes, services: [services[0]!, local], endpointslices: [slices[0]!, onA], files: { "nodes/a/iptables-save.txt": dump, "nodes/b/iptables-save.txt": later(dump) } });
+    const shared = new SharedNodeRules();
+    const [a, b] = ["a", "b"].map((n) => analyseNode(model, n, { podCidrs: [], cidrsOverlap: overlap, shared }));
+    expect(a!.expectedPorts).toBe(4);
+    expect(b!.expectedPorts).toBe(1);
   });
 });
 

@@ -85,6 +85,18 @@ describe("syntax errors name the file and the line", () => {
     expect(report.warnings).toContain("resources/ingresses.yaml: nested deeper than 100 levels at line 2; file skipped");
   });
 
+  it("a YAML alias bomb (billion laughs) is refused before any alias is expanded; the other documents are read", async () => {
+    const services = list("services").items;
+    const levels = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    const laughs = levels.map((l, i) => `${l}: &${l} [${i === 0 ? Array(9).fill('"lol"').join(",") : Array(9).fill(`*${levels[i - 1]}`).join(",")}]`).join("\n");
+    const bomb = `apiVersion: v1\nkind: Service\nmetadata:\n  name: laughs\n  namespace: shop\n  annotations:\n${laughs.replace(/^/gm, "    ")}\n    all: *i\nspec:\n  ports: [{port: 80}]\n`;
+    const yaml = `${services.map((svc) => stringify(svc)).join("---\n")}---\n${bomb}`;
+    const report = await diagnoseWith({ "resources/services.json": null, "resources/services.yaml": yaml });
+    const line = yaml.split("\n").findIndex((l) => l.includes("*a")) + 1;
+    expect(report.warnings).toContain(`resources/services.yaml: YAML alias at line ${line} (kubectl never writes aliases; they can expand without bound); document skipped`);
+    expect(report.coverage.checked.services).toBe(services.length);
+  });
+
   it("JSON nested a million levels deep is located without recursion", async () => {
     const report = await diagnoseWith({ "resources/ingresses.json": `{"items": ${"[".repeat(1_000_000)}` });
     expect(report.warnings).toContainEqual(expect.stringMatching(/^resources\/ingresses\.json: invalid JSON at line 1 /));

@@ -49,12 +49,13 @@ export function nodeCniConfigs(model: ClusterModel, node: string): CniConfigFile
   const files = model.nodeFiles.get(node);
   if (!files) return [];
   const out: CniConfigFile[] = [];
-  for (const [name, text] of files) {
+  // Names first: a node's other files (a 30 MB iptables dump) are decoded only when read.
+  for (const name of files.keys()) {
     if (!name.startsWith("cni/")) continue;
     const file = name.slice(4);
     // Only files directly in net.d count; backups (.cilium_bak, .bak) are ignored by the runtime.
     if (file.includes("/") || !CONFIG_EXTENSIONS.some((e) => file.endsWith(e))) continue;
-    out.push(parseConfig(file, `nodes/${node}/${name}`, text));
+    out.push(parseConfig(file, `nodes/${node}/${name}`, files.get(name)!));
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

@@ -11,7 +11,7 @@ import { isPodTerminal } from "../../model/pods.js";
 import { type KubeProxyConfig, configOrFlags, isKubeProxyConfiguration, kubeProxyFlags, parseKubeProxyConfiguration } from "../../model/parsers/kube-proxy-config.js";
 import type { Evidence } from "../../types/evidence.js";
 import { cniAgents } from "../cni/agents.js";
-import { type KubeProxyMode, type NodeProxyAnalysis, analyseNode } from "./node-rules.js";
+import { type KubeProxyMode, type NodeProxyAnalysis, SharedNodeRules, analyseNode } from "./node-rules.js";
 
 export interface ProxyContext {
   daemonSets: Workload[];
@@ -105,9 +105,10 @@ export function proxyContext(model: ClusterModel): ProxyContext {
       return !!x && !!y && cidrsOverlap(x, y);
     };
     const configuredMode = config && config.mode !== "unknown" && config.mode !== "kernelspace" ? (config.mode as KubeProxyMode) : undefined;
+    const shared = new SharedNodeRules();
     for (const node of model.resources.nodes) {
       if (!model.nodeFiles.has(node.metadata.name)) continue;
-      const analysis = analyseNode(model, node.metadata.name, { ...(configuredMode ? { configuredMode } : {}), podCidrs: ctx.podCidrs, cidrsOverlap: overlap });
+      const analysis = analyseNode(model, node.metadata.name, { ...(configuredMode ? { configuredMode } : {}), podCidrs: ctx.podCidrs, cidrsOverlap: overlap, shared });
       if (analysis.files.length > 0) ctx.analyses.set(node.metadata.name, analysis);
     }
     return ctx;

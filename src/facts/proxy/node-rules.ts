@@ -6,7 +6,7 @@
  * 100k-line dumps never sit in memory together.
  */
 import type { ClusterModel } from "../../model/model.js";
-import { parseIptables } from "../../model/parsers/iptables.js";
+import { CompactIptablesText, type InternedDump, SharedIptablesParse, sameDump } from "../../model/parsers/iptables-shared.js";
 import { parseIpvsadm, mapIpvsKubeProxy } from "../../model/parsers/ipvsadm.js";
 import { mapIptablesKubeProxy } from "../../model/parsers/kube-proxy-rules.js";
 import { mapNftablesKubeProxy, parseNftRuleset } from "../../model/parsers/nftables.js";
@@ -77,14 +77,44 @@ function neededForComparison(table: string, chain: string): boolean {
   return table === "nat" || (table === "filter" && FILTER_CHAINS.has(chain));
 }
 
-function readDumps(model: ClusterModel, node: string): ParsedDump[] {
+type SharedPart = Omit<ParsedDump, "file">;
+
+/**
+ * What the nodes of one diagnosis share: iptables dumps are parsed line by
+ * distinct line, and a dump equal to an earlier one (counters and timestamps
+ * aside) reuses its mapped rule set and, when no port depends on the node, its
+ * comparison with the cluster.
+ */
+export class SharedNodeRules {
+  private readonly iptables = new SharedIptablesParse();
+  private readonly mapped = new Map<number, { interned: InternedDump; part: SharedPart }[]>();
+  readonly comparisons = new WeakMap<ProxyRuleSet, Comparison>();
+
+  /** A dump the reader compacted is used as it is; a plain text is interned here. */
+  iptablesDump(source: string | CompactIptablesText): SharedPart {
+    const interned = typeof source === "string" ? this.iptables.intern(source) : source.interned;
+    const bucket = this.mapped.get(interned.hash) ?? [];
+    const seen = bucket.find((b) => sameDump(b.interned, interned));
+    if (seen) return seen.part;
+    const dump = this.iptables.parse(interned, { keepRules: neededForComparison });
+    const nat = dump.tables.get("nat");
+    const anchor = nat?.chains.get("KUBE-SERVICES")?.line ?? nat?.line;
+    const part: SharedPart = { set: mapIptablesKubeProxy(dump), ...(anchor !== undefined ? { anchorLine: anchor } : {}), natPresent: !!nat };
+    bucket.push({ interned, part });
+    this.mapped.set(interned.hash, bucket);
+    return part;
+  }
+}
+
+function readDumps(model: ClusterModel, node: string, shared: SharedNodeRules): ParsedDump[] {
   const files = model.nodeFiles.get(node);
   if (!files) return [];
   const out: ParsedDump[] = [];
   for (const name of RULE_FILES) {
-    const text = files.get(name);
-    if (text === undefined) continue;
+    if (!files.has(name)) continue;
     const file = `nodes/${node}/${name}`;
+    const compact = model.compactNodeFile(node, name);
+    const text = compact instanceof CompactIptablesText ? "" : files.get(name)!;
     if (name === "nft-ruleset.txt") {
       const ruleset = parseNftRuleset(text);
       const table = ruleset.tables.get("ip kube-proxy");
@@ -92,10 +122,7 @@ function readDumps(model: ClusterModel, node: string): ParsedDump[] {
     } else if (name === "ipvsadm.txt") {
       out.push({ file, set: mapIpvsKubeProxy(parseIpvsadm(text)), anchorLine: 1, natPresent: false });
     } else {
-      const dump = parseIptables(text, { keepRules: neededForComparison });
-      const nat = dump.tables.get("nat");
-      const anchor = nat?.chains.get("KUBE-SERVICES")?.line ?? nat?.line;
-      out.push({ file, set: mapIptablesKubeProxy(dump), ...(anchor !== undefined ? { anchorLine: anchor } : {}), natPresent: !!nat });
+      out.push({ file, ...shared.iptablesDump(compact instanceof CompactIptablesText ? compact : text) });
     }
   }
   return out;
@@ -112,8 +139,30 @@ function lookup(set: ProxyRuleSet, key: string, frontend: string | undefined): P
   return set.services[key] ?? (frontend ? set.services[frontend] : undefined);
 }
 
-function compare(dump: ParsedDump, expected: ExpectedProxyState, node: string, out: NodeProxyAnalysis): void {
-  const set = dump.set;
+/** A comparison's result, without the file it was made on. */
+interface Comparison {
+  expectedPorts: number;
+  missing: string[];
+  stale: Omit<StaleTarget, "file">[];
+  deletedServices: { key: string; line?: number }[];
+}
+
+/** The comparison of a rule set with the cluster; the same for every node unless a port is node-local. */
+function compareCached(dump: ParsedDump, expected: ExpectedProxyState, node: string, out: NodeProxyAnalysis, shared: SharedNodeRules): void {
+  const nodeIndependent = !expected.ports.some((p) => p.internalLocal);
+  let result = nodeIndependent ? shared.comparisons.get(dump.set) : undefined;
+  if (!result) {
+    result = compare(dump.set, expected, node);
+    if (nodeIndependent) shared.comparisons.set(dump.set, result);
+  }
+  out.expectedPorts += result.expectedPorts;
+  out.missing.push(...result.missing);
+  for (const s of result.stale) out.stale.push({ ...s, file: dump.file });
+  for (const d of result.deletedServices) out.deletedServices.push({ ...d, file: dump.file });
+}
+
+function compare(set: ProxyRuleSet, expected: ExpectedProxyState, node: string): Comparison {
+  const out: Comparison = { expectedPorts: 0, missing: [], stale: [], deletedServices: [] };
   // iptables/nftables name Service ports; IPVS only knows `proto/ip:port`.
   const byFrontend = new Map<string, ProxyServicePort>();
   if (set.backend !== "ipvs") {
@@ -131,7 +180,7 @@ function compare(dump: ParsedDump, expected: ExpectedProxyState, node: string, o
     const exp = set.backend === "ipvs" ? expected.byFrontend.get(sp.key) : expected.byKey.get(sp.key) ?? (front ? expected.byFrontend.get(front) : undefined);
     if (!exp) {
       const svc = sp.namespace && sp.name ? `${sp.namespace}/${sp.name}` : undefined;
-      if (svc && !expected.services.has(svc) && sp.endpoints.length > 0) out.deletedServices.push({ key: sp.key, file: dump.file, ...(sp.line !== undefined ? { line: sp.line } : {}) });
+      if (svc && !expected.services.has(svc) && sp.endpoints.length > 0) out.deletedServices.push({ key: sp.key, ...(sp.line !== undefined ? { line: sp.line } : {}) });
       continue;
     }
     if (!exp.settled) continue;
@@ -139,9 +188,10 @@ function compare(dump: ParsedDump, expected: ExpectedProxyState, node: string, o
       // IPVS keeps terminating real servers at weight 0 until their connections drain.
       if (e.weight === 0) continue;
       const target = `${e.ip}:${e.port}`;
-      if (!exp.known.has(target)) out.stale.push({ key: exp.key, target, file: dump.file, ...(e.line !== undefined ? { line: e.line } : {}) });
+      if (!exp.known.has(target)) out.stale.push({ key: exp.key, target, ...(e.line !== undefined ? { line: e.line } : {}) });
     }
   }
+  return out;
 }
 
 function overlapsAny(cidr: string, podCidrs: readonly string[], overlaps: (a: string, b: string) => boolean): boolean {
@@ -153,6 +203,8 @@ export interface AnalysisOptions {
   /** Pod CIDRs (node podCIDRs, kube-proxy's cluster CIDR) to tell pod masquerading from docker0's. */
   podCidrs: readonly string[];
   cidrsOverlap: (a: string, b: string) => boolean;
+  /** Shared by the nodes of one diagnosis (a fresh one when a node is analysed alone). */
+  shared?: SharedNodeRules;
 }
 
 export function analyseNode(model: ClusterModel, node: string, options: AnalysisOptions): NodeProxyAnalysis {
@@ -170,7 +222,8 @@ export function analyseNode(model: ClusterModel, node: string, options: Analysis
     natCollected: false,
     cni: [],
   };
-  const dumps = readDumps(model, node);
+  const shared = options.shared ?? new SharedNodeRules();
+  const dumps = readDumps(model, node, shared);
   for (const d of dumps) {
     out.files.push(d.file);
     const mode = d.set.kubeProxyMode;
@@ -192,7 +245,7 @@ export function analyseNode(model: ClusterModel, node: string, options: Analysis
   const chosen = dumpToCompare(dumps, options.configuredMode);
   if (chosen) {
     out.compared = { file: chosen.file, backend: chosen.set.backend, ...(chosen.anchorLine !== undefined ? { line: chosen.anchorLine } : {}) };
-    compare(chosen, expectedProxyState(model), node, out);
+    compareCached(chosen, expectedProxyState(model), node, out, shared);
   }
   return out;
 }

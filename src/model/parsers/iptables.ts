@@ -103,6 +103,12 @@ export interface IptablesParseOptions {
    * being tokenized: a CNI's thousands of policy rules cost a string search each.
    */
   keepRules?: (table: string, chain: string) => boolean;
+  /**
+   * Rules already parsed, per table and `-A` line (counters excluded), shared
+   * by the parses of near-identical dumps: a line found here is copied, not
+   * tokenized; new ones are added. Filled and read by SharedIptablesParse.
+   */
+  ruleTemplates?: Map<string, Map<string, IptablesRule>>;
 }
 
 // A Map, not an object: option words come from the input ("constructor", "__proto__").
@@ -147,10 +153,12 @@ export class IptablesParser {
   private current: IptablesTable | undefined;
   private readonly defaultTable: string;
   private readonly keepRules: IptablesParseOptions["keepRules"];
+  private readonly templates: IptablesParseOptions["ruleTemplates"];
 
   constructor(options: IptablesParseOptions = {}) {
     this.defaultTable = options.defaultTable ?? "filter";
     this.keepRules = options.keepRules;
+    this.templates = options.ruleTemplates;
   }
 
   push(raw: string): void {
@@ -253,6 +261,7 @@ export class IptablesParser {
   /** `-A`, `-I`, `-N`, `-P` lines; other commands (`-X`, `-F`, `-D`…) are not rules and are skipped. */
   private command(line: string, lineNo: number, counters: PacketCounters | undefined): boolean {
     if (this.keepRules && this.filteredOut(line)) return true;
+    if (this.templates && this.fromTemplate(line, lineNo, counters)) return true;
     const { words, quoted } = tokenize(line);
     const verb = words[0] ? LONG_OPTION_NAMES.get(words[0]) ?? words[0] : undefined;
     const chainName = words[1];
@@ -276,6 +285,7 @@ export class IptablesParser {
         // `-I CHAIN 3 …` carries a position; its order in the dump is what we keep.
         const first = verb === "-I" && /^\d+$/.test(words[2] ?? "") ? 3 : 2;
         const rule = parseRuleWords(words, quoted, first, table.name, chainName, lineNo);
+        if (this.templates) this.templatesOf(table.name).set(line, { ...rule, line: 0 });
         if (counters) rule.counters = counters;
         this.chain(table, chainName).rules.push(rule);
         this.dump.ruleCount++;
@@ -284,6 +294,22 @@ export class IptablesParser {
       default:
         return false;
     }
+  }
+
+  private templatesOf(table: string): Map<string, IptablesRule> {
+    let m = this.templates!.get(table);
+    if (!m) this.templates!.set(table, (m = new Map()));
+    return m;
+  }
+
+  /** A rule parsed before (same table, same line): copied with this dump's line number and counters. */
+  private fromTemplate(line: string, lineNo: number, counters: PacketCounters | undefined): boolean {
+    const table = this.activeTable();
+    const template = this.templates!.get(table.name)?.get(line);
+    if (!template) return false;
+    this.chain(table, template.chain).rules.push({ ...template, line: lineNo, counters });
+    this.dump.ruleCount++;
+    return true;
   }
 
   /** `-A CHAIN …` of a chain `keepRules` rejects: counted, its chain declared, nothing tokenized. */
