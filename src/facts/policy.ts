@@ -37,10 +37,19 @@ const SERVICES = [...POLICIES, "resources/services.json"];
 const INGRESSES = [...SERVICES, "resources/ingresses.json"];
 const CNI = ["resources/networkpolicies.json", "resources/pods.json|resources/daemonsets.json"];
 
-const common = (subject: "Cluster" | "NetworkPolicy" | "Service" | "Namespace") =>
+/** Per subject kind (fact names are global): is policy enforced, and which CNI policy objects are not evaluated. */
+const ENFORCEMENT_NAMES = {
+  Cluster: { enforced: "enforced", kinds: "unevaluatedPolicyKinds" },
+  NetworkPolicy: { enforced: "policyEnforced", kinds: "policyUnevaluatedKinds" },
+  Service: { enforced: "serviceEnforced", kinds: "serviceUnevaluatedKinds" },
+  Namespace: { enforced: "namespaceEnforced", kinds: "namespaceUnevaluatedKinds" },
+} as const;
+type Kind = keyof typeof ENFORCEMENT_NAMES;
+
+const common = (subject: Kind) =>
   declareFacts("policy", subject, POLICIES, {
-    enforced: { description: "NetworkPolicy is enforced, as far as the snapshot tells: false only when the CNI is known not to enforce it (Flannel alone, no policy agent).", shape: z.boolean(), example: true, requires: CNI },
-    unevaluatedPolicyKinds: { description: "CNI policy objects present in the snapshot (CiliumNetworkPolicy, Calico GlobalNetworkPolicy…): they filter traffic too and are not evaluated.", shape: StringList, example: ["CiliumNetworkPolicy"], requires: ["resources/networkpolicies.json"] },
+    [ENFORCEMENT_NAMES[subject].enforced]: { description: "NetworkPolicy is enforced, as far as the snapshot tells: false only when the CNI is known not to enforce it (Flannel alone, no policy agent).", shape: z.boolean(), example: true, requires: CNI },
+    [ENFORCEMENT_NAMES[subject].kinds]: { description: "CNI policy objects present in the snapshot (CiliumNetworkPolicy, Calico GlobalNetworkPolicy…): they filter traffic too and are not evaluated.", shape: StringList, example: ["CiliumNetworkPolicy"], requires: ["resources/networkpolicies.json"] },
   });
 
 const clusterFacts = declareFacts("policy", "Cluster", CNI, {
@@ -99,12 +108,12 @@ export const policyFacts: FactBuilder = {
   facts: [...common("Cluster"), ...clusterFacts, ...common("NetworkPolicy"), ...networkPolicyFacts, ...common("Service"), ...serviceFacts, ...common("Namespace"), ...namespaceFacts],
   *build(model) {
     const shared = sharedValues(model);
-    yield clusterSubject(model, shared);
+    yield clusterSubject(model, shared("Cluster"));
     const index = policyIndex(model);
-    for (const policy of index.policies) yield policySubject(model, policy, shared);
-    for (const svc of model.resources.services) yield serviceSubject(model, svc, shared);
+    for (const policy of index.policies) yield policySubject(model, policy, shared("NetworkPolicy"));
+    for (const svc of model.resources.services) yield serviceSubject(model, svc, shared("Service"));
     const namespaces = new Set([...model.resources.namespaces.map((n) => n.metadata.name), ...index.pods.map((p) => p.namespace)]);
-    for (const ns of namespaces) yield namespaceSubject(model, ns, shared);
+    for (const ns of namespaces) yield namespaceSubject(model, ns, shared("Namespace"));
   },
   notes(model) {
     const kinds = unevaluatedPolicyKinds(model);
@@ -119,11 +128,17 @@ interface Shared {
   evidence: Record<string, Evidence[]>;
 }
 
-function sharedValues(model: ClusterModel): Shared {
+type SharedFor = (kind: Kind) => Shared;
+
+function sharedValues(model: ClusterModel): SharedFor {
   const enforcement = policyEnforcement(model);
-  return {
-    values: { "policy.enforced": enforcement.status !== "not-enforced", "policy.unevaluatedPolicyKinds": unevaluatedPolicyKinds(model) },
-    evidence: { "policy.enforced": enforcement.evidence },
+  const kinds = unevaluatedPolicyKinds(model);
+  return (kind) => {
+    const names = ENFORCEMENT_NAMES[kind];
+    return {
+      values: { [`policy.${names.enforced}`]: enforcement.status !== "not-enforced", [`policy.${names.kinds}`]: kinds },
+      evidence: { [`policy.${names.enforced}`]: enforcement.evidence },
+    };
   };
 }
 
