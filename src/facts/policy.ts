@@ -303,7 +303,7 @@ function serviceSubject(model: ClusterModel, svc: Service, shared: Shared): Subj
       ],
       "policy.timeoutLogLines": timeouts.samples,
     },
-    scope: [...unreachable, ...blocking.map(policyRef), ...clientEgress.map(policyRef), ...(ctrl?.ingresses ?? []), ...(ctrl?.controllerPods ?? []), ...ctrlPolicies.map(policyRef)],
+    scope: [...unreachable, ...blocking.map(policyRef), ...clientEgress.map(policyRef), ...(ctrl?.ingresses ?? []), ...(ctrl?.controllerPods ?? []), ...(ctrl?.backends ?? []), ...ctrlPolicies.map(policyRef)],
   };
 }
 

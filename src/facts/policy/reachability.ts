@@ -123,6 +123,8 @@ export function serviceBackendPodsOf(model: ClusterModel, svc: Service): Pod[] {
 export interface ControllerGap {
   ingresses: ObjectRef[];
   controllerPods: ObjectRef[];
+  /** The backend pods the controller may not reach. */
+  backends: ObjectRef[];
   hostNetwork: boolean;
   /** Service ports (`http:80/TCP → 8080`) no controller pod may reach on any backend. */
   ports: string[];
@@ -204,6 +206,7 @@ export function controllerGaps(model: ClusterModel): Map<string, ControllerGap> 
       out.set(key, {
         ingresses: route.ingresses,
         controllerPods: route.controllers.map((c) => podRef(c.pod)),
+        backends: backends.map((b) => podRef(b.pod)),
         hostNetwork: route.controllers.every((c) => c.hostNetwork),
         ports,
         blockedBy,
