@@ -117,7 +117,7 @@ export const policyFacts: FactBuilder = {
   },
   notes(model) {
     const kinds = unevaluatedPolicyKinds(model);
-    return kinds.length && model.resources.networkpolicies.length + kinds.length > 0
+    return kinds.length > 0
       ? [`${kinds.join(", ")} objects are present: they filter traffic too and are not evaluated, so NetworkPolicy verdicts cover networking.k8s.io/v1 NetworkPolicy only`]
       : [];
   },
