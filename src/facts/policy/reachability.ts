@@ -14,7 +14,7 @@ import { matchesLabelSelector } from "../../model/selectors.js";
 import { podRef } from "../../model/pods.js";
 import { clip, type Evidence, type ObjectRef } from "../../types/evidence.js";
 import {
-  canReach, formatPolicy, resolveTargetPort, serviceBackends, unreachableBackends,
+  canReach, formatPolicy, resolveTargetPort, unreachableBackends,
   type BackendGap, type CompiledPeer, type CompiledPolicy, type IndexedPod, type PolicyIndex, type PolicyRef, type Verdict,
 } from "../netpol/index.js";
 import { ipBlockContains, parseIp } from "../netpol/cidr.js";
@@ -174,7 +174,10 @@ export function controllerGaps(model: ClusterModel): Map<string, ControllerGap> 
     const out = new Map<string, ControllerGap>();
     if (index.policies.length === 0) return out;
     for (const [key, route] of ingressRoutes(model, index)) {
-      const backends = serviceBackends(index, route.svc);
+      // The namespace's pods, not every pod of the cluster: this runs once per routed Service.
+      const backends = serviceBackendPodsOf(model, route.svc)
+        .map((p) => index.podByRef.get(`${p.metadata.namespace ?? "default"}/${p.metadata.name}`))
+        .filter((p): p is IndexedPod => p !== undefined);
       const ports: string[] = [];
       let example: Verdict | undefined;
       for (const sp of route.svc.spec.ports ?? []) {
@@ -305,19 +308,19 @@ function logCandidates(model: ClusterModel, index: PolicyIndex, pod: Pod): Candi
   const timeouts = timeoutIndex(model);
   const ns = pod.metadata.namespace ?? "default";
   const out: Candidate[] = [];
-  timeouts.lines.forEach((line) => {
-    if (line.namespace !== ns || line.pod !== pod.metadata.name) return;
+  for (const id of timeouts.byPod.get(`${ns}/${pod.metadata.name}`) ?? []) {
+    const line = timeouts.lines[id]!;
     const evidence = { file: line.file, line: line.line, excerpt: clip(line.text) };
     const hosts = mentionedHosts(line.text);
     const ips = hosts.filter((h) => parseIp(h.host) !== null && h.port !== undefined && !isClusterIp(model, index, h.host));
     const names = hosts.filter((h) => parseIp(h.host) === null && !isClusterName(model, h.host));
     for (const ip of ips) out.push({ endpoint: { host: names[0]?.host ?? ip.host, port: ip.port!, ip: ip.host }, source: "log", evidence });
-    if (ips.length > 0) return;
+    if (ips.length > 0) continue;
     for (const n of names) {
       const port = n.port ?? DEFAULT_PORTS[n.scheme ?? ""];
       if (port) out.push({ endpoint: { host: n.host, port, ip: null }, source: "log", evidence });
     }
-  });
+  }
   return out;
 }
 

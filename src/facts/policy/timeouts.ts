@@ -5,7 +5,8 @@
  * connection timed out`, nginx's `upstream timed out (110: Connection timed
  * out) while connecting to upstream`, Node's `connect ETIMEDOUT`, Java's
  * `connect timed out`, curl's `Connection timed out after`. Indexed once per
- * diagnosis by the ip:port targets and in-cluster Service names they mention.
+ * diagnosis by the ip:port targets and in-cluster Service names they mention,
+ * and by the pod that logged them.
  */
 import type { ClusterModel } from "../../model/model.js";
 import { clip, type Evidence } from "../../types/evidence.js";
@@ -16,8 +17,6 @@ const DNS_LOOKUP = /lookup \S+ on \S+:53/;
 const IPV4_TARGET = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}(?!\d)/g;
 /** `<service>.<namespace>.svc` (optionally `.cluster.local`…) as clients write Service names. */
 const SERVICE_NAME = /(?<![-a-z0-9.])([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\.svc\b/g;
-/** Host names (with at least one dot) in URLs or host:port form. */
-const HOST = /(?:[a-z][a-z0-9+.-]{0,15}:\/\/|(?<![-\w.@/]))((?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63})(?::(\d{1,5}))?(?![-\w])/gi;
 
 export interface TimeoutLine {
   file: string;
@@ -33,8 +32,8 @@ export interface TimeoutIndex {
   byTarget: Map<string, number[]>;
   /** "svc/ns" → line ids. */
   byService: Map<string, number[]>;
-  /** Lower-cased host name → line ids. */
-  byHost: Map<string, number[]>;
+  /** "namespace/pod" of the logging pod → line ids. */
+  byPod: Map<string, number[]>;
 }
 
 function add(map: Map<string, number[]>, key: string, id: number): void {
@@ -45,14 +44,14 @@ function add(map: Map<string, number[]>, key: string, id: number): void {
 
 export function timeoutIndex(model: ClusterModel): TimeoutIndex {
   return model.memo("policy:timeouts", () => {
-    const index: TimeoutIndex = { lines: [], byTarget: new Map(), byService: new Map(), byHost: new Map() };
+    const index: TimeoutIndex = { lines: [], byTarget: new Map(), byService: new Map(), byPod: new Map() };
     for (const log of model.logs) {
       log.lines.forEach((text, i) => {
         if (!TIMEOUT.test(text) || DNS_LOOKUP.test(text)) return;
         const id = index.lines.push({ file: log.path, line: i + 1, text, namespace: log.namespace, pod: log.pod }) - 1;
+        add(index.byPod, `${log.namespace}/${log.pod}`, id);
         for (const m of text.matchAll(IPV4_TARGET)) add(index.byTarget, m[0], id);
         for (const m of text.matchAll(SERVICE_NAME)) add(index.byService, `${m[1]}/${m[2]}`, id);
-        for (const m of text.matchAll(HOST)) add(index.byHost, m[1]!.toLowerCase(), id);
       });
     }
     return index;
