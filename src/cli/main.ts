@@ -14,12 +14,16 @@ import { SnapshotError, DEFAULT_LIMITS, type ReadLimits } from "../snapshot/type
 import { SEVERITIES, severityAtLeast, type Severity } from "../types/finding.js";
 import { all, bool, one, parseArgs, UsageError } from "./args.js";
 import { rulesCommand } from "./rules-command.js";
+import { canReachCommand } from "./can-reach-command.js";
 
 const HELP = `Usage:
   diagnose <snapshot> [options]            ranked root-cause report of a kube-netdiag snapshot
   diagnose rules list [--rules PATH]...    the rules that would run
   diagnose rules lint PATH...              check rule files (file:line: field: problem)
   diagnose rules test PATH...              run the test cases beside rule files
+  diagnose can-reach <snapshot> SRC DST[:PORT[/PROTO]]
+                                           may SRC connect to DST under the NetworkPolicies, and why
+                                           (SRC/DST: ns/pod, ns/svc/NAME or an IP; see can-reach --help)
 
 <snapshot> is a .tgz/.tar.gz/.tar made by collectors/collect.sh, or a directory.
 
@@ -38,7 +42,8 @@ Options:
   -h, --help                   this help
   --version                    print the version
 
-Exit codes: 0 diagnosed, 1 findings at or above --fail-on, 2 bad usage or unreadable input.`;
+Exit codes: 0 diagnosed, 1 findings at or above --fail-on, 2 bad usage or unreadable input
+(can-reach: 0 allowed, 1 denied, 2 bad input).`;
 
 const DIAGNOSE_FLAGS = {
   format: { value: true },
@@ -62,6 +67,7 @@ function version(): string {
 export async function main(argv: string[]): Promise<number> {
   try {
     if (argv[0] === "rules") return await rulesCommand(argv.slice(1));
+    if (argv[0] === "can-reach") return await canReachCommand(argv.slice(1));
     return await diagnoseCommand(argv);
   } catch (e) {
     return fail(e);

@@ -8,12 +8,13 @@ import type { ClusterModel } from "../model/model.js";
 import { cniFacts } from "./cni.js";
 import { dnsFacts } from "./dns.js";
 import { nodeFacts } from "./node.js";
+import { policyFacts } from "./policy.js";
 import { proxyFacts } from "./proxy.js";
 import { serviceFacts } from "./service.js";
 import { workloadFacts } from "./workload.js";
 import type { FactBuilder, FactDefinition, SubjectFacts, SubjectKind } from "./types.js";
 
-export const FACT_BUILDERS: readonly FactBuilder[] = [serviceFacts, workloadFacts, nodeFacts, dnsFacts, proxyFacts, cniFacts];
+export const FACT_BUILDERS: readonly FactBuilder[] = [serviceFacts, workloadFacts, nodeFacts, dnsFacts, proxyFacts, cniFacts, policyFacts];
 
 export const FACT_DEFINITIONS: ReadonlyMap<string, FactDefinition> = new Map(
   FACT_BUILDERS.flatMap((b) => b.facts).map((f) => [f.name, f]),

@@ -11,9 +11,9 @@
  * enforce NetworkPolicy at all (Flannel alone).
  */
 import type { ClusterModel } from "../../model/model.js";
-import type { Pod } from "../../model/k8s.js";
 import { ipInCidr } from "../../model/cidr.js";
-import { buildPolicyIndex, podsWithoutDnsPath, type PodRef, type PolicyIndex, type PolicyRef } from "../netpol/index.js";
+import { podsWithoutDnsPath, type PodRef, type PolicyRef } from "../netpol/index.js";
+import { policyEnforcement, policyIndex } from "../policy/context.js";
 import { clusterDns } from "./cluster-dns.js";
 
 export type DnsProtocol = "UDP" | "TCP";
@@ -33,30 +33,6 @@ export interface DnsPolicyGaps {
   ingress: DnsBlock;
 }
 
-/** The evaluator's index over the snapshot, shared with other layers through the memo. */
-export function policyIndex(model: ClusterModel): PolicyIndex {
-  return model.memo("netpol:index", () => {
-    const cniPolicyKinds = [
-      ...(model.resources.ciliumnetworkpolicies.length > 0 ? ["CiliumNetworkPolicy"] : []),
-      ...(model.resources.globalnetworkpolicies.length > 0 ? ["GlobalNetworkPolicy"] : []),
-    ];
-    return buildPolicyIndex({ pods: model.resources.pods, namespaces: model.resources.namespaces, policies: model.resources.networkpolicies, services: model.resources.services, cniPolicyKinds });
-  });
-}
-
-const ENFORCING_CNI = /^(calico-node|cilium|weave-net|kube-router|antrea-agent|kube-ovn-cni|canal)$/;
-
-function agentName(p: Pod): string {
-  const l = p.metadata.labels;
-  return l["k8s-app"] ?? l["app"] ?? l["name"] ?? l["app.kubernetes.io/name"] ?? "";
-}
-
-/** Flannel alone filters nothing: policies exist on paper only (policy.not-enforced). */
-function policiesUnenforced(model: ClusterModel): boolean {
-  const agents = model.resources.pods.map(agentName);
-  return agents.some((a) => a === "flannel") && !agents.some((a) => ENFORCING_CNI.test(a));
-}
-
 const LINK_LOCAL = "169.254.0.0/16";
 
 function addBlock(block: DnsBlock, protocol: DnsProtocol, pods: PodRef[], policies: PolicyRef[]): void {
@@ -74,7 +50,7 @@ export function dnsPolicyGaps(model: ClusterModel): DnsPolicyGaps {
     if (dns.nodeLocalDns && (dns.kubelet?.clusterDNS ?? []).some((ip) => ipInCidr(ip, LINK_LOCAL))) {
       return { ...gaps, skipped: "pods resolve through NodeLocal DNSCache (a link-local clusterDNS): DNS reachability under NetworkPolicy was not evaluated" };
     }
-    if (policiesUnenforced(model)) return { ...gaps, skipped: "the CNI (Flannel alone) does not enforce NetworkPolicy: DNS reachability under policies was not evaluated" };
+    if (policyEnforcement(model).status === "not-enforced") return { ...gaps, skipped: "the CNI (Flannel alone) does not enforce NetworkPolicy: DNS reachability under policies was not evaluated" };
     const report = podsWithoutDnsPath(policyIndex(model), dns.pods.map((p) => ({ namespace: p.metadata.namespace ?? "default", name: p.metadata.name })));
     for (const gap of report.gaps) {
       for (const m of gap.missing) {
