@@ -57,6 +57,7 @@ const perIngressFacts = declareFacts("ingress", "Ingress", ING, {
     example: [{ service: "web", port: "8080", exposed: ["http:80/TCP"], routes: ["shop.example.com/"] }],
     requires: ING_SVC,
   },
+  portMismatchServices: { description: "The Services those backends name.", shape: ObjectRefList, example: [{ kind: "Service", namespace: "shop", name: "web" }], requires: ING_SVC },
   servicesWithoutEndpoints: {
     description: "Backend Services (not ExternalName) that have no ready endpoint: the controller answers 503 for their routes.",
     shape: ObjectRefList,
@@ -247,6 +248,7 @@ function ingressSubject(ctx: IngressContext, ing: Ingress, a: IngressAnalysis): 
 
   const badPorts = a.serviceBackends.filter((b) => b.problem === "port-not-exposed" || b.problem === "port-unspecified");
   values["ingress.portMismatches"] = badPorts.map((b) => ({ service: b.backend.service, port: portText(b), exposed: b.exposedPorts, routes: [routeOf(b.backend)] }));
+  values["ingress.portMismatchServices"] = [...new Set(badPorts.map((b) => b.backend.service))].map((name) => ({ kind: "Service", namespace: ns, name }));
   evidence["ingress.portMismatches"] = [
     ...badPorts.slice(0, 3).map((b) => at(`${b.backend.path}.service.port`, `${routeOf(b.backend)} → service ${b.backend.service} port ${portText(b)}`)),
     ...[...new Set(badPorts.map((b) => b.backend.service))].slice(0, 2).flatMap((name) => {
@@ -321,6 +323,8 @@ function ingressSubject(ctx: IngressContext, ing: Ingress, a: IngressAnalysis): 
 
   // Controller log lines about the backends
   const targets = backendTargets(model, ns, services);
+  // A missing Service can only be named (`Error obtaining Endpoints for Service "ns/name"`), never reached by address.
+  for (const name of missing.keys()) targets.set(serviceKey(ns, name), new Set());
   const errors = upstreamErrorsFor(ctx.edgeLines, targets);
   values["ingress.upstreamErrorLines"] = errors.lines;
   values["ingress.upstreamErrorSignals"] = errors.signals;
