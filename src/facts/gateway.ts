@@ -28,22 +28,25 @@ import { declareFacts } from "./define.js";
 import { ObjectRefList, StringList } from "./shapes.js";
 import type { FactBuilder, SubjectFacts } from "./types.js";
 
-const ROUTES = ["resources/httproutes.json", "resources/gateways.json"];
-const ROUTE_BACKENDS = ["resources/httproutes.json", "resources/services.json"];
-const GATEWAYS = ["resources/gateways.json"];
+// The collector writes the Gateway API files only where the CRDs are installed,
+// so an absent file usually means "no Gateway API": nothing to check, not a
+// check skipped. What cannot be judged without a file is left to the
+// controller's status instead (no gateways.json: no GatewayNotFound).
+const ROUTES: string[] = [];
+const ROUTE_BACKENDS = ["resources/services.json"];
+const GATEWAYS: string[] = [];
 
 const Problem = z.object({ ref: z.string(), reason: z.string(), detail: z.string() });
 
 const routeFacts = declareFacts("gateway", "HTTPRoute", ROUTES, {
-  routeNamespace: { description: "The HTTPRoute's namespace.", shape: z.string(), example: "shop", requires: ["resources/httproutes.json"] },
-  routeHostnames: { description: "spec.hostnames (empty: every hostname of the listeners it attaches to).", shape: StringList, example: ["shop.example.com"], requires: ["resources/httproutes.json"] },
+  routeNamespace: { description: "The HTTPRoute's namespace.", shape: z.string(), example: "shop", },
+  routeHostnames: { description: "spec.hostnames (empty: every hostname of the listeners it attaches to).", shape: StringList, example: ["shop.example.com"] },
   parentGateways: { description: "The Gateways its parentRefs name that exist.", shape: ObjectRefList, example: [{ kind: "Gateway", namespace: "infra", name: "public" }] },
   attachmentProblems: {
     description:
       "parentRefs the route does not attach to, with the reason: the controller's Accepted=False reason when it wrote one, else derived from the objects — GatewayNotFound, NoMatchingParent (no listener with that sectionName/port), NotAllowedByListeners (allowedRoutes.namespaces/kinds exclude the route), NoMatchingListenerHostname, GatewayClassNotFound, GatewayClassNotAccepted. A route with status Accepted=True is attached.",
     shape: z.array(Problem),
     example: [{ ref: "Gateway infra/public (sectionName https)", reason: "NotAllowedByListeners", detail: "listener https admits routes from namespaces: Same (infra), the route is in shop" }],
-    requires: [...ROUTES, "resources/gatewayclasses.json"],
   },
   backendProblems: {
     description:
@@ -57,7 +60,7 @@ const routeFacts = declareFacts("gateway", "HTTPRoute", ROUTES, {
 
 const gatewayFactsList = declareFacts("gateway", "Gateway", GATEWAYS, {
   className: { description: "spec.gatewayClassName.", shape: z.string(), example: "eg" },
-  classProblem: { description: "\"not-found\": the GatewayClass does not exist; \"not-accepted\": no controller accepted it (Accepted missing or False); \"\" otherwise.", shape: z.string(), example: "", requires: [...GATEWAYS, "resources/gatewayclasses.json"] },
+  classProblem: { description: "\"not-found\": the GatewayClass does not exist; \"not-accepted\": no controller accepted it (Accepted missing or False); \"\" otherwise or when gatewayclasses.json was not collected.", shape: z.string(), example: "" },
   programmed: { description: "The Programmed condition's status (True/False/Unknown; \"\" when no controller wrote one).", shape: z.string(), example: "True" },
   listenerProblems: { description: "Listeners whose status reports a fault (e.g. ResolvedRefs=False InvalidCertificateRef) or whose certificate Secret is missing.", shape: z.array(z.object({ listener: z.string(), problem: z.string() })), example: [{ listener: "https", problem: "ResolvedRefs=False InvalidCertificateRef" }] },
   attachedRoutes: { description: "Routes attached to each listener per the Gateway's status (`listener: n`).", shape: StringList, example: ["http: 2", "https: 2"] },
@@ -113,8 +116,8 @@ function parentText(p: ParentRefView): string {
   return `${p.kind} ${p.namespace}/${p.name}${where ? ` (${where})` : ""}`;
 }
 
-function listenersText(g: GatewayAnalysis): string {
-  return g.listeners.map((l) => `${l.name} (${l.protocol}/${l.port}${l.hostname ? ` ${l.hostname}` : ""}, routes from ${l.allowedNamespaces}${l.allowedNamespaceSelector ? ` ${l.allowedNamespaceSelector}` : ""})`).join(", ");
+function listenersText(g: GatewayAnalysis, only?: string): string {
+  return g.listeners.filter((l) => only === undefined || l.name === only).map((l) => `${l.name} (${l.protocol}/${l.port}${l.hostname ? ` ${l.hostname}` : ""}, routes from ${l.allowedNamespaces}${l.allowedNamespaceSelector ? ` ${l.allowedNamespaceSelector}` : ""})`).join(", ");
 }
 
 interface GatewayEntry {
@@ -122,11 +125,26 @@ interface GatewayEntry {
   raw: GenericObject;
 }
 
-function attachmentProblem(p: ParentAnalysis, routeNamespace: string, gateways: ReadonlyMap<string, GatewayEntry>): { reason: string; detail: string } | undefined {
+function attachmentProblem(model: ClusterModel, p: ParentAnalysis, routeNamespace: string, gateways: ReadonlyMap<string, GatewayEntry>): { reason: string; detail: string } | undefined {
   const accepted = p.status?.accepted;
   if (accepted?.status === "True") return undefined;
-  if (accepted && accepted.status === "False") return { reason: accepted.reason ?? "NotAccepted", detail: accepted.message ?? "the controller did not accept the route for this parent" };
+  const derived = derivedProblem(model, p, routeNamespace, gateways);
+  if (accepted && accepted.status === "False") {
+    const said = (accepted.message ?? "the controller did not accept the route for this parent").replace(/\.+$/, "");
+    return { reason: accepted.reason ?? "NotAccepted", detail: derived ? `${said}; ${derived.detail}` : said };
+  }
+  return derived;
+}
+
+function namespaceLabelsText(model: ClusterModel, ns: string): string {
+  const labels = Object.entries(model.namespace(ns)?.metadata.labels ?? {}).filter(([k]) => k !== "kubernetes.io/metadata.name");
+  return labels.length ? labels.map(([k, v]) => `${k}=${v}`).join(",") : "no labels";
+}
+
+/** Why the objects say the route cannot attach to this parent (undefined when they say it can). */
+function derivedProblem(model: ClusterModel, p: ParentAnalysis, routeNamespace: string, gateways: ReadonlyMap<string, GatewayEntry>): { reason: string; detail: string } | undefined {
   const a = p.attachment;
+  if (a.result !== "ServiceParent" && !model.has("resources/gateways.json")) return undefined;
   if (a.result === "UnsupportedParent") return undefined;
   if (a.result === "ServiceParent") return a.exists ? undefined : { reason: "ServiceNotFound", detail: `no Service ${a.service.namespace}/${a.service.name}` };
   const gw = gateways.get(`${p.ref.namespace}/${p.ref.name}`);
@@ -136,7 +154,7 @@ function attachmentProblem(p: ParentAnalysis, routeNamespace: string, gateways: 
     case "NoMatchingParent":
       return { reason: "NoMatchingParent", detail: `Gateway ${p.ref.namespace}/${p.ref.name} has no listener${p.ref.sectionName ? ` named ${p.ref.sectionName}` : ""}${p.ref.port !== undefined ? ` on port ${p.ref.port}` : ""}; its listeners: ${gw ? listenersText(gw.analysis) : "?"}` };
     case "NotAllowedByListeners":
-      return { reason: "NotAllowedByListeners", detail: `no listener of Gateway ${p.ref.namespace}/${p.ref.name} admits HTTPRoutes from namespace ${routeNamespace}: ${gw ? listenersText(gw.analysis) : "?"}` };
+      return { reason: "NotAllowedByListeners", detail: `no listener of Gateway ${p.ref.namespace}/${p.ref.name}${p.ref.sectionName ? ` named ${p.ref.sectionName}` : ""} admits HTTPRoutes from namespace ${routeNamespace} (${namespaceLabelsText(model, routeNamespace)}): ${gw ? listenersText(gw.analysis, p.ref.sectionName) : "?"}` };
     case "NoMatchingListenerHostname":
       return { reason: "NoMatchingListenerHostname", detail: `the route's hostnames match no listener hostname of Gateway ${p.ref.namespace}/${p.ref.name}: ${gw ? listenersText(gw.analysis) : "?"}` };
     default:
@@ -146,6 +164,7 @@ function attachmentProblem(p: ParentAnalysis, routeNamespace: string, gateways: 
   const g = gw.analysis;
   // Attached by the objects: the class must still be owned by a running controller.
   const gatewayUp = g.programmed?.status === "True" || g.accepted?.status === "True";
+  if (!model.has("resources/gatewayclasses.json")) return undefined;
   if (g.classMissing) return { reason: "GatewayClassNotFound", detail: `Gateway ${key(g.gateway)} names GatewayClass ${g.className}, which does not exist` };
   if (!gatewayUp && g.classAccepted?.status !== "True") {
     return { reason: "GatewayClassNotAccepted", detail: `GatewayClass ${g.className} is ${g.classAccepted ? `Accepted=${g.classAccepted.status}${g.classAccepted.reason ? ` (${g.classAccepted.reason})` : ""}` : "not accepted by any controller (no status)"}: nothing programs Gateway ${key(g.gateway)}` };
@@ -153,7 +172,7 @@ function attachmentProblem(p: ParentAnalysis, routeNamespace: string, gateways: 
   return undefined;
 }
 
-function backendProblem(b: BackendRefAnalysis): { ref: string; reason: string; detail: string } | undefined {
+function backendProblem(b: BackendRefAnalysis, routeNamespace: string): { ref: string; reason: string; detail: string } | undefined {
   const ref = `${b.ref.kind} ${b.ref.namespace}/${b.ref.name}${b.ref.port !== undefined ? `:${b.ref.port}` : ""}`;
   switch (b.result) {
     case "BackendNotFound":
@@ -163,7 +182,7 @@ function backendProblem(b: BackendRefAnalysis): { ref: string; reason: string; d
     case "PortUnspecified":
       return { ref, reason: "PortUnspecified", detail: `a Service backendRef needs a port; Service ${b.ref.namespace}/${b.ref.name} exposes ${b.exposedPorts.join(", ") || "no ports"}` };
     case "RefNotPermitted":
-      return { ref, reason: "RefNotPermitted", detail: `no ReferenceGrant in namespace ${b.ref.namespace} allows HTTPRoutes from this namespace to reference Service ${b.ref.name}` };
+      return { ref, reason: "RefNotPermitted", detail: `no ReferenceGrant in namespace ${b.ref.namespace} allows HTTPRoutes from namespace ${routeNamespace} to reference Service ${b.ref.name}` };
     default:
       return undefined;
   }
@@ -183,7 +202,7 @@ function routeSubject(model: ClusterModel, r: HTTPRouteAnalysis, kept: Kept<HTTP
   const attachment: { ref: string; reason: string; detail: string }[] = [];
   const attachmentEvidence: Evidence[] = [];
   for (const p of r.parents) {
-    const problem = attachmentProblem(p, ns, gateways);
+    const problem = attachmentProblem(model, p, ns, gateways);
     if (!problem) continue;
     attachment.push({ ref: parentText(p.ref), ...problem });
     attachmentEvidence.push(model.evidence(raw, p.path, `parentRef ${parentText(p.ref)}`));
@@ -202,7 +221,7 @@ function routeSubject(model: ClusterModel, r: HTTPRouteAnalysis, kept: Kept<HTTP
   const backend: { ref: string; reason: string; detail: string }[] = [];
   const backendEvidence: Evidence[] = [];
   for (const b of r.backends) {
-    const problem = backendProblem(b);
+    const problem = backendProblem(b, ns);
     if (!problem) continue;
     backend.push(problem);
     backendEvidence.push(model.evidence(raw, b.path, `backendRef ${problem.ref}: ${problem.detail}`));
