@@ -24,7 +24,7 @@ import { scanLogFiles } from "../model/signals/collect.js";
 import type { Evidence, ObjectRef } from "../types/evidence.js";
 import { analyzeIngresses, type IngressAnalysis } from "./ingress/analysis.js";
 import { indexServices, serviceKey, type ResolvedBackend } from "./ingress/backends.js";
-import { classNamesServedWithoutObject, classifyControllerPod, watchesClasslessIngresses } from "./ingress/controllers.js";
+import { classNamesServedWithoutObject, watchesClasslessIngresses } from "./ingress/controllers.js";
 import type { PathClaim, RuleConflict } from "./ingress/conflicts.js";
 import { attributeEdgeLogLines, isEdgeProxyPod, upstreamErrorsFor, type AttributedLine } from "./ingress/upstream-errors.js";
 import { declareFacts } from "./define.js";
@@ -159,10 +159,11 @@ export const ingressFacts: FactBuilder = {
         servedBy.set(`${p.pod.namespace}/${p.pod.name}`, list);
       }
     }
+    // findControllerPods drops lookalikes (an Envoy without Contour is not Contour's data plane).
+    const controllerPods = new Map(analysis.controllerPods.map((p) => [`${p.pod.namespace}/${p.pod.name}`, p]));
     for (const group of model.workloads()) {
-      const kinds = group.pods.map(classifyControllerPod).filter((c) => c !== undefined);
-      if (kinds.length === 0) continue;
-      yield controllerSubject(model, group, kinds[0]!.kind, servedBy);
+      const found = group.pods.map((p) => controllerPods.get(`${p.metadata.namespace ?? "default"}/${p.metadata.name}`)).find((c) => c !== undefined);
+      if (found) yield controllerSubject(model, group, found.kind, servedBy);
     }
   },
 };
