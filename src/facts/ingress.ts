@@ -21,7 +21,7 @@ import { allContainerStatuses, isPodReady, isPodTerminal, podRef } from "../mode
 import { matchesServiceSelector } from "../model/selectors.js";
 import { rbacForbiddenSignal } from "../model/signals/ingress-nginx.js";
 import { scanLogFiles } from "../model/signals/collect.js";
-import type { Evidence, ObjectRef } from "../types/evidence.js";
+import { clip, type Evidence, type ObjectRef } from "../types/evidence.js";
 import { analyzeIngresses, type IngressAnalysis } from "./ingress/analysis.js";
 import { indexServices, serviceKey, type ResolvedBackend } from "./ingress/backends.js";
 import { classNamesServedWithoutObject, watchesClasslessIngresses } from "./ingress/controllers.js";
@@ -123,6 +123,13 @@ const controllerFacts = declareFacts("ingress", "Workload", CONTROLLER, {
   rbacForbiddenLines: { description: "Log lines where the controller's ServiceAccount is refused a list/watch (`… is forbidden: User \"system:serviceaccount:…\" cannot list resource …`): it serves stale or no configuration.", shape: z.number(), example: 14, requires: ["resources/pods.json", "logs/*/*/*.log"] },
   rbacForbiddenResources: { description: "The resources it may not read.", shape: StringList, example: ["endpointslices", "services"], requires: ["resources/pods.json", "logs/*/*/*.log"] },
   rbacServiceAccount: { description: "The ServiceAccount refused (ns/name; \"\" when none).", shape: z.string(), example: "ingress-nginx/ingress-nginx", requires: ["resources/pods.json", "logs/*/*/*.log"] },
+  reloadFailing: {
+    description: "In some controller pod's current log, the last nginx reload failed (`Unexpected failure reloading the backend`, no `successfully reloaded` after it): configuration changes since are not served.",
+    shape: z.boolean(),
+    example: false,
+    requires: ["resources/pods.json", "logs/*/*/*.log"],
+  },
+  reloadError: { description: "Why nginx refused the configuration: the first `[emerg]` line after the last failure (\"\" when none).", shape: z.string(), example: "nginx: [emerg] unknown directive \"proxy_set_headr\" in /tmp/nginx/nginx-cfg2395614047:1139", requires: ["resources/pods.json", "logs/*/*/*.log"] },
   servedIngresses: { description: "The Ingresses whose class this controller serves.", shape: ObjectRefList, example: [{ kind: "Ingress", namespace: "shop", name: "shop" }], requires: ["resources/pods.json", "resources/ingresses.json", "resources/ingressclasses.json"] },
   servedIngressCount: { description: "How many that is.", shape: z.number(), example: 3, requires: ["resources/pods.json", "resources/ingresses.json", "resources/ingressclasses.json"] },
 });
@@ -401,6 +408,7 @@ function controllerSubject(model: ClusterModel, group: WorkloadGroup, kind: stri
   const notReady = pods.filter((p) => !isPodReady(p));
   const logs = pods.flatMap((p) => model.logsOf(p.metadata.namespace ?? "default", p.metadata.name).filter((l) => l.pod === p.metadata.name));
   const rbac = scanLogFiles(logs, [rbacForbiddenSignal("ingress-controller")]).get("ingress-controller.rbac-forbidden");
+  const reload = lastReloadFailure(logs.filter((l) => !l.previous));
   const served = uniqueRefs(pods.flatMap((p) => servedBy.get(`${p.metadata.namespace ?? "default"}/${p.metadata.name}`) ?? []));
   const values: Record<string, unknown> = {
     "ingress.controllerKind": kind,
@@ -410,6 +418,8 @@ function controllerSubject(model: ClusterModel, group: WorkloadGroup, kind: stri
     "ingress.rbacForbiddenLines": rbac?.count ?? 0,
     "ingress.rbacForbiddenResources": rbac?.values["resource"] ?? [],
     "ingress.rbacServiceAccount": rbac ? `${rbac.captures["saNamespace"]}/${rbac.captures["serviceAccount"]}` : "",
+    "ingress.reloadFailing": reload !== undefined,
+    "ingress.reloadError": reload?.reason ?? "",
     "ingress.servedIngresses": served,
     "ingress.servedIngressCount": served.length,
   };
@@ -418,6 +428,7 @@ function controllerSubject(model: ClusterModel, group: WorkloadGroup, kind: stri
     "ingress.controllerReadyPods": podEvidence,
     "ingress.controllerPodProblems": podEvidence,
     "ingress.rbacForbiddenLines": rbac?.samples ?? [],
+    "ingress.reloadFailing": reload?.evidence ?? [],
   };
   const nodes = [...new Set(pods.map((p) => p.spec.nodeName).filter((n): n is string => !!n))].map((name) => ({ kind: "Node", name }));
   // The controller's own Services (its LoadBalancer): a fault there is related to the controller.
@@ -425,4 +436,29 @@ function controllerSubject(model: ClusterModel, group: WorkloadGroup, kind: stri
     .filter((s) => (s.metadata.namespace ?? "default") === group.ref.namespace && Object.keys(s.spec.selector ?? {}).length > 0 && pods.some((p) => matchesServiceSelector(s.spec.selector, p.metadata.labels)))
     .map((s) => ({ kind: "Service", namespace: group.ref.namespace, name: s.metadata.name }));
   return { kind: "Workload", subject: group.ref, values, evidence, scope: [...pods.map(podRef), ...nodes, ...ownServices, ...served] };
+}
+
+const RELOAD_FAILED = "Unexpected failure reloading the backend";
+const RELOADED = /successfully reloaded/i;
+
+/**
+ * The last reload outcome of an ingress-nginx log, when it is a failure: a
+ * failure followed by a successful reload (the bad Ingress fixed or removed)
+ * is history, not a fault. The reason is the first `[emerg]` line after it.
+ */
+function lastReloadFailure(logs: readonly { path: string; lines: string[] }[]): { reason: string; evidence: Evidence[] } | undefined {
+  for (const log of logs) {
+    let failed = -1;
+    for (let i = 0; i < log.lines.length; i++) {
+      const line = log.lines[i]!;
+      if (line.includes(RELOAD_FAILED)) failed = i;
+      else if (failed >= 0 && RELOADED.test(line)) failed = -1;
+    }
+    if (failed < 0) continue;
+    const evidence: Evidence[] = [{ file: log.path, line: failed + 1, excerpt: clip(log.lines[failed]!) }];
+    const emergAt = log.lines.findIndex((l, i) => i > failed && i <= failed + 12 && l.includes("[emerg]"));
+    if (emergAt >= 0) evidence.push({ file: log.path, line: emergAt + 1, excerpt: clip(log.lines[emergAt]!) });
+    return { reason: emergAt >= 0 ? log.lines[emergAt]!.trim() : "", evidence };
+  }
+  return undefined;
 }

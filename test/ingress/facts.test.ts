@@ -132,6 +132,18 @@ describe("controller workloads", () => {
     expect(w["ingress.servedIngresses"]).toEqual([{ kind: "Ingress", namespace: "shop", name: "shop" }]);
   });
 
+  it("report a reload failure only while no successful reload followed it, with nginx's reason", async () => {
+    const failing = await facts("ingress-controller-reload-failing");
+    expect(failing.workload("ingress-nginx", "ingress-nginx-controller")!["ingress.reloadFailing"]).toBe(true);
+    expect(failing.workload("ingress-nginx", "ingress-nginx-controller")!["ingress.reloadError"]).toMatch(/\[emerg\] 498#498: unknown directive "more_set_header"/);
+    const recovered = await facts("ingress-controller-reload-failing", (files) => {
+      for (const [path, text] of files) {
+        if (path.startsWith("logs/ingress-nginx/")) files.set(path, Buffer.concat([text, Buffer.from('I1122 10:12:41.192745       7 controller.go:210] "Backend successfully reloaded"\n')]));
+      }
+    });
+    expect(recovered.workload("ingress-nginx", "ingress-nginx-controller")!["ingress.reloadFailing"]).toBe(false);
+  });
+
   it("are only the workloads running a controller", async () => {
     const f = await facts("healthy");
     expect(f.workload("shop", "web")).toBeUndefined();
