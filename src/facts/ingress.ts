@@ -73,7 +73,7 @@ const perIngressFacts = declareFacts("ingress", "Ingress", ING, {
   className: { description: "The class that serves the Ingress: spec.ingressClassName, else the legacy kubernetes.io/ingress.class annotation, else the default IngressClass (\"\" when none).", shape: z.string(), example: "nginx", requires: ING_CLASS },
   classSource: { description: "Where the class came from: spec, annotation, default or none.", shape: z.enum(["spec", "annotation", "default", "none"]), example: "spec", requires: ING_CLASS },
   classProblem: {
-    description: "\"class-not-found\": spec.ingressClassName names no IngressClass; \"no-class-no-default\": no class set, no default IngressClass and no running controller that serves classless Ingresses; \"\" otherwise.",
+    description: "\"class-not-found\": spec.ingressClassName names no IngressClass; \"no-class-no-default\": no class set, no default IngressClass, no running controller that serves classless Ingresses and no address in the Ingress's status; \"\" otherwise.",
     shape: z.string(),
     example: "class-not-found",
     requires: ING_CONTROLLER,
@@ -284,7 +284,9 @@ function ingressSubject(ctx: IngressContext, ing: Ingress, a: IngressAnalysis): 
   const cls = a.class;
   let classProblem = cls.problem ?? "";
   if (classProblem === "class-not-found" && cls.className && ctx.servedWithoutObject.has(cls.className)) classProblem = "";
-  if (classProblem === "no-class-no-default" && ctx.classlessWatched) classProblem = "";
+  // A controller that publishes an address for a classless Ingress serves it (GKE's ingress-gce runs outside the cluster and takes classless Ingresses).
+  const hasAddress = ((ing.status as { loadBalancer?: { ingress?: unknown[] } } | null | undefined)?.loadBalancer?.ingress ?? []).length > 0;
+  if (classProblem === "no-class-no-default" && (ctx.classlessWatched || hasAddress)) classProblem = "";
   values["ingress.className"] = cls.className ?? "";
   values["ingress.classSource"] = cls.source;
   values["ingress.classProblem"] = classProblem;

@@ -77,12 +77,21 @@ describe("controller log lines about an Ingress's backends", () => {
 describe("Ingress class", () => {
   const classless = (files: Map<string, Buffer>) => {
     editList(files, "ingressclasses", (list) => list.map((c) => ({ ...c, metadata: { ...(c.metadata as Obj), annotations: {} } })));
-    editList(files, "ingresses", (list) => list.map((i) => ({ ...i, spec: { ...(i.spec as Obj), ingressClassName: undefined } })));
+    // Nothing published an address for it either.
+    editList(files, "ingresses", (list) => list.map((i) => ({ ...i, spec: { ...(i.spec as Obj), ingressClassName: undefined }, status: { loadBalancer: {} } })));
   };
 
   it("an Ingress without class and no default IngressClass is served by nobody", async () => {
     const f = await facts("healthy", classless);
     expect(f.ingress("shop", "shop")["ingress.classProblem"]).toBe("no-class-no-default");
+  });
+
+  it("…unless a controller outside the cluster published an address for it (GKE ingress-gce)", async () => {
+    const f = await facts("healthy", (files) => {
+      classless(files);
+      editList(files, "ingresses", (list) => list.map((i) => ({ ...i, status: { loadBalancer: { ingress: [{ ip: "34.120.7.15" }] } } })));
+    });
+    expect(f.ingress("shop", "shop")["ingress.classProblem"]).toBe("");
   });
 
   it("…unless ingress-nginx runs with --watch-ingress-without-class", async () => {
