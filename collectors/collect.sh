@@ -605,6 +605,7 @@ deployments|deployments.apps|namespaced|api
 gateways|gateways.gateway.networking.k8s.io|namespaced|crd
 httproutes|httproutes.gateway.networking.k8s.io|namespaced|crd
 gatewayclasses|gatewayclasses.gateway.networking.k8s.io|cluster|crd
+referencegrants|referencegrants.gateway.networking.k8s.io|namespaced|crd
 peerauthentications|peerauthentications.security.istio.io|namespaced|crd
 virtualservices|virtualservices.networking.istio.io|namespaced|crd
 destinationrules|destinationrules.networking.istio.io|namespaced|crd

@@ -7,6 +7,8 @@ import { refKey, type Evidence, type ObjectRef } from "../types/evidence.js";
 import type { ClusterModel } from "../model/model.js";
 import { cniFacts } from "./cni.js";
 import { dnsFacts } from "./dns.js";
+import { gatewayFacts } from "./gateway.js";
+import { ingressFacts } from "./ingress.js";
 import { nodeFacts } from "./node.js";
 import { policyFacts } from "./policy.js";
 import { proxyFacts } from "./proxy.js";
@@ -14,7 +16,7 @@ import { serviceFacts } from "./service.js";
 import { workloadFacts } from "./workload.js";
 import type { FactBuilder, FactDefinition, SubjectFacts, SubjectKind } from "./types.js";
 
-export const FACT_BUILDERS: readonly FactBuilder[] = [serviceFacts, workloadFacts, nodeFacts, dnsFacts, proxyFacts, cniFacts, policyFacts];
+export const FACT_BUILDERS: readonly FactBuilder[] = [serviceFacts, workloadFacts, nodeFacts, dnsFacts, proxyFacts, cniFacts, policyFacts, ingressFacts, gatewayFacts];
 
 export const FACT_DEFINITIONS: ReadonlyMap<string, FactDefinition> = new Map(
   FACT_BUILDERS.flatMap((b) => b.facts).map((f) => [f.name, f]),

@@ -214,13 +214,13 @@ function nearestPods(candidates: readonly Pod[], selector: Record<string, string
   return { pods: pods.slice(0, 5), mismatch: { label, expected: selector[label]!, actual: first.metadata.labels[label] ?? null } };
 }
 
-interface EndpointView {
+export interface EndpointView {
   ready: Set<string>;
   notReady: Set<string>;
   evidence: Evidence[];
 }
 
-function endpointAddresses(model: ClusterModel, svc: Service): EndpointView {
+export function endpointAddresses(model: ClusterModel, svc: Service): EndpointView {
   const ns = svc.metadata.namespace ?? "default";
   const view: EndpointView = { ready: new Set(), notReady: new Set(), evidence: [] };
   const slices = model.slicesFor(ns, svc.metadata.name);

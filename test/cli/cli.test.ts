@@ -22,7 +22,8 @@ describe("diagnose CLI", () => {
     expect(report.findings[0]).toMatchObject({ rank: 1, cause: "workload.crashloop", ruleId: "workload-crashlooping-behind-service", layer: "workload", severity: "high" });
     expect(Object.keys(report.findings[0])).toEqual(expect.arrayContaining(["rank", "cause", "ruleId", "layer", "severity", "score", "title", "message", "subjects", "evidence", "explains", "remediation", "verify"]));
     expect(report.coverage.rulesRun).toBeGreaterThan(0);
-    expect(report.summary.bySeverity).toEqual(expect.objectContaining({ critical: 0, high: 2 }));
+    // The crash loop, its Service without endpoints and the shop Ingress's /api backend without endpoints.
+    expect(report.summary.bySeverity).toEqual(expect.objectContaining({ critical: 0, high: 3 }));
   });
 
   it("--fail-on exits 1 when a finding at or above the threshold exists, 0 otherwise", () => {

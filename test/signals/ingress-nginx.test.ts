@@ -120,6 +120,12 @@ describe("ingress-nginx signals on lines from issues", () => {
     expect(s.firstTime).toBe("1217 10:01:13.885001");
   });
 
+  it("a failed nginx reload (kubernetes/ingress-nginx#4311)", () => {
+    const found = scan(["E0711 12:32:02.643467       7 controller.go:145] Unexpected failure reloading the backend:"], ingressNginxSignals);
+    expect(counts(found)).toEqual({ "ingress-nginx.reload-failed": 1 });
+    expect(found.get("ingress-nginx.reload-failed")!.firstTime).toBe("0711 12:32:02.643467");
+  });
+
   it("stays silent on healthy startup, sync and access lines (2xx, 3xx, 404 from the default backend)", () => {
     const healthy = [
       // startup banner and sync (kubernetes/ingress-nginx#4296, index id 68330860613)

@@ -104,8 +104,13 @@ interface Context {
   classes: ReadonlyMap<string, GatewayClassAnalysis>;
   namespaces: ReadonlyMap<string, Namespace>;
   services: ReadonlyMap<string, Service>;
-  grants: readonly ReferenceGrant[];
+  /** undefined when the snapshot has no ReferenceGrants file: cross-namespace references are then not judged. */
+  grants: readonly ReferenceGrant[] | undefined;
   secrets: ReadonlyMap<string, SecretEntry> | undefined;
+}
+
+function permitted(from: Parameters<typeof referenceAllowed>[0], to: Parameters<typeof referenceAllowed>[1], grants: readonly ReferenceGrant[] | undefined): ReturnType<typeof referenceAllowed> {
+  return grants ? referenceAllowed(from, to, grants) : { allowed: true, via: "none" };
 }
 
 function checkCertificateRef(gw: Gateway, ref: ObjectReference, path: string, ctx: Context): CertificateRefCheck {
@@ -113,7 +118,7 @@ function checkCertificateRef(gw: Gateway, ref: ObjectReference, path: string, ct
   const namespace = ref.namespace ?? gwNamespace;
   const secret: ObjectRef = { kind: "Secret", namespace, name: ref.name };
   if ((ref.group ?? "") !== "" || (ref.kind ?? "Secret") !== "Secret") return { path, secret: { ...secret, kind: ref.kind ?? "Secret" }, status: "unchecked-kind" };
-  const grant = referenceAllowed({ group: GATEWAY_GROUP, kind: "Gateway", namespace: gwNamespace }, { group: "", kind: "Secret", namespace, name: ref.name }, ctx.grants);
+  const grant = permitted({ group: GATEWAY_GROUP, kind: "Gateway", namespace: gwNamespace }, { group: "", kind: "Secret", namespace, name: ref.name }, ctx.grants);
   if (!grant.allowed) return { path, secret, status: "ref-not-permitted" };
   if (!ctx.secrets) return { path, secret, status: "unknown" };
   const s = ctx.secrets.get(`${namespace}/${ref.name}`);
@@ -222,7 +227,7 @@ function analyzeBackendRef(route: HTTPRoute, raw: HTTPBackendRef, path: string, 
   if (raw.weight != null) ref.weight = raw.weight;
   const out = (result: BackendRefResult, exposedPorts: string[] = [], grant?: ObjectRef): BackendRefAnalysis => ({ path, ref, result, exposedPorts, ...(grant ? { grant } : {}) });
   if (ref.group !== "" || ref.kind !== "Service") return out("UncheckedKind");
-  const decision = referenceAllowed({ group: GATEWAY_GROUP, kind: "HTTPRoute", namespace: routeNamespace }, { group: "", kind: "Service", namespace: ref.namespace, name: ref.name }, ctx.grants);
+  const decision = permitted({ group: GATEWAY_GROUP, kind: "HTTPRoute", namespace: routeNamespace }, { group: "", kind: "Service", namespace: ref.namespace, name: ref.name }, ctx.grants);
   if (!decision.allowed) return out("RefNotPermitted");
   const svc = ctx.services.get(serviceKey(ref.namespace, ref.name));
   if (!svc) return out("BackendNotFound", [], decision.grant);
@@ -248,7 +253,8 @@ export interface GatewayInputs {
   gatewayClasses: readonly GatewayClass[];
   gateways: readonly Gateway[];
   httpRoutes: readonly HTTPRoute[];
-  referenceGrants: readonly ReferenceGrant[];
+  /** undefined when ReferenceGrants were not collected: cross-namespace references are then not judged. */
+  referenceGrants: readonly ReferenceGrant[] | undefined;
   namespaces: readonly Namespace[];
   services: readonly Service[];
   secrets?: readonly SecretEntry[] | undefined;

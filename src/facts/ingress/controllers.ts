@@ -156,3 +156,40 @@ function controllerStatus(pods: readonly ControllerPod[]): ClassControllers["sta
   if (statuses.every((s) => s === "down")) return "down";
   return "degraded";
 }
+
+/**
+ * Whether a controller pod also serves Ingresses that name no class at all.
+ * ingress-nginx does only with `--watch-ingress-without-class=true` (default
+ * false); Traefik's kubernetesingress provider does unless its `ingressClass`
+ * option restricts it to one annotation value.
+ */
+export function watchesClasslessIngresses(pod: Pod): boolean {
+  const c = classifyControllerPod(pod);
+  if (!c) return false;
+  const args = pod.spec.containers.flatMap((k) => [...(k.command ?? []), ...(k.args ?? [])]);
+  if (c.kind === "ingress-nginx") return boolFlag(args, "--watch-ingress-without-class");
+  if (c.kind === "traefik") return flagValue(args, "--providers.kubernetesingress.ingressclass") === undefined;
+  return false;
+}
+
+/**
+ * ingress-nginx with `--ingress-class-by-name=true` serves Ingresses whose
+ * spec.ingressClassName equals its `--ingress-class` (default "nginx") even
+ * when no IngressClass object of that name exists. Returns the class names
+ * served that way.
+ */
+export function classNamesServedWithoutObject(pods: readonly Pod[]): Set<string> {
+  const names = new Set<string>();
+  for (const pod of pods) {
+    if (classifyControllerPod(pod)?.kind !== "ingress-nginx") continue;
+    const args = pod.spec.containers.flatMap((k) => [...(k.command ?? []), ...(k.args ?? [])]);
+    if (!boolFlag(args, "--ingress-class-by-name")) continue;
+    names.add(flagValue(args, "--ingress-class") ?? "nginx");
+  }
+  return names;
+}
+
+/** A Go boolean flag: set by `--flag` or `--flag=true` (Go's flag package never takes the next argument as a bool's value). */
+function boolFlag(args: readonly string[], flag: string): boolean {
+  return args.some((a) => a === flag || a === `${flag}=true`);
+}

@@ -83,6 +83,14 @@ export const ingressNginxSignals: SignalDefinition[] = [
   },
   rbacForbiddenSignal("ingress-nginx"),
   {
+    id: "ingress-nginx.reload-failed",
+    description: "nginx refused the configuration the controller generated (the reason follows on the next lines, `nginx: [emerg] …`): changes since the last good reload are not served",
+    contains: "Unexpected failure reloading the backend",
+    // `E0711 12:32:02.643467       7 controller.go:145] Unexpected failure reloading the backend:` (kubernetes/ingress-nginx#4311, #10204)
+    pattern: /Unexpected failure reloading the backend/,
+    severity: "error",
+  },
+  {
     id: "ingress-nginx.upstream-connection-refused",
     description: "nginx reached the backend pod's address but nothing listens on the port (wrong targetPort, app not started): 502",
     contains: "connect() failed (111: ",

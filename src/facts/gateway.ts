@@ -1,0 +1,285 @@
+/**
+ * Gateway API layer facts. Subjects:
+ *
+ * - every HTTPRoute: whether each parentRef attaches (the Gateway exists, a
+ *   listener has the sectionName/port, its allowedRoutes admit the route's
+ *   namespace and kind, hostnames intersect, the GatewayClass is accepted),
+ *   what the controller wrote (Accepted / ResolvedRefs conditions), and
+ *   whether each backendRef resolves (Service exists, port exposed,
+ *   cross-namespace references granted by a ReferenceGrant);
+ * - every Gateway: its class, its Accepted/Programmed conditions and its
+ *   listeners' attached routes.
+ *
+ * The controller's status is trusted where it exists (Accepted=True means
+ * attached, whatever we derive); where it does not (no controller yet, or a
+ * snapshot without status), the derivation from the objects speaks. The
+ * analysis lives in src/facts/gateway/*.ts.
+ */
+import { z } from "zod";
+import { Gateway, GatewayClass, HTTPRoute, ReferenceGrant } from "../model/crds.js";
+import type { GenericObject } from "../model/k8s.js";
+import type { ClusterModel } from "../model/model.js";
+import { isPodTerminal, podRef } from "../model/pods.js";
+import { matchesServiceSelector } from "../model/selectors.js";
+import type { Evidence, ObjectRef } from "../types/evidence.js";
+import { analyzeGatewayAPI, type BackendRefAnalysis, type GatewayAnalysis, type HTTPRouteAnalysis, type ParentAnalysis } from "./gateway/analysis.js";
+import type { ParentRefView } from "./gateway/attachment.js";
+import { declareFacts } from "./define.js";
+import { ObjectRefList, StringList } from "./shapes.js";
+import type { FactBuilder, SubjectFacts } from "./types.js";
+
+// The collector writes the Gateway API files only where the CRDs are installed,
+// so an absent file usually means "no Gateway API": nothing to check, not a
+// check skipped. What cannot be judged without a file is left to the
+// controller's status instead (no gateways.json: no GatewayNotFound).
+const ROUTES: string[] = [];
+const ROUTE_BACKENDS = ["resources/services.json"];
+const GATEWAYS: string[] = [];
+
+const Problem = z.object({ ref: z.string(), reason: z.string(), detail: z.string() });
+
+const routeFacts = declareFacts("gateway", "HTTPRoute", ROUTES, {
+  routeNamespace: { description: "The HTTPRoute's namespace.", shape: z.string(), example: "shop", },
+  routeHostnames: { description: "spec.hostnames (empty: every hostname of the listeners it attaches to).", shape: StringList, example: ["shop.example.com"] },
+  parentGateways: { description: "The Gateways its parentRefs name that exist.", shape: ObjectRefList, example: [{ kind: "Gateway", namespace: "infra", name: "public" }] },
+  attachmentProblems: {
+    description:
+      "parentRefs the route does not attach to, with the reason: the controller's Accepted=False reason when it wrote one, else derived from the objects — GatewayNotFound, NoMatchingParent (no listener with that sectionName/port), NotAllowedByListeners (allowedRoutes.namespaces/kinds exclude the route), NoMatchingListenerHostname, GatewayClassNotFound, GatewayClassNotAccepted. A route with status Accepted=True is attached.",
+    shape: z.array(Problem),
+    example: [{ ref: "Gateway infra/public (sectionName https)", reason: "NotAllowedByListeners", detail: "listener https admits routes from namespaces: Same (infra), the route is in shop" }],
+  },
+  backendProblems: {
+    description:
+      "backendRefs that do not resolve: BackendNotFound (no such Service), PortNotExposed, PortUnspecified, RefNotPermitted (another namespace without a ReferenceGrant there; judged only when resources/referencegrants.json was collected), or the controller's ResolvedRefs=False reason and message.",
+    shape: z.array(Problem),
+    example: [{ ref: "Service shop/web:8080", reason: "PortNotExposed", detail: "Service shop/web exposes http:80/TCP" }],
+    requires: ROUTE_BACKENDS,
+  },
+  backendServices: { description: "The Services its backendRefs name that exist.", shape: ObjectRefList, example: [{ kind: "Service", namespace: "shop", name: "web" }], requires: ROUTE_BACKENDS },
+});
+
+const gatewayFactsList = declareFacts("gateway", "Gateway", GATEWAYS, {
+  className: { description: "spec.gatewayClassName.", shape: z.string(), example: "eg" },
+  classProblem: { description: "\"not-found\": the GatewayClass does not exist; \"not-accepted\": no controller accepted it (Accepted missing or False); \"\" otherwise or when gatewayclasses.json was not collected.", shape: z.string(), example: "" },
+  programmed: { description: "The Programmed condition's status (True/False/Unknown; \"\" when no controller wrote one).", shape: z.string(), example: "True" },
+  listenerProblems: { description: "Listeners whose status reports a fault (e.g. ResolvedRefs=False InvalidCertificateRef) or whose certificate Secret is missing.", shape: z.array(z.object({ listener: z.string(), problem: z.string() })), example: [{ listener: "https", problem: "ResolvedRefs=False InvalidCertificateRef" }] },
+  attachedRoutes: { description: "Routes attached to each listener per the Gateway's status (`listener: n`).", shape: StringList, example: ["http: 2", "https: 2"] },
+});
+
+export const gatewayFacts: FactBuilder = {
+  layer: "gateway",
+  facts: [...routeFacts, ...gatewayFactsList],
+  *build(model) {
+    if (model.resources.httproutes.length === 0 && model.resources.gateways.length === 0) return;
+    const classes = parseKeeping(model.resources.gatewayclasses, GatewayClass);
+    const gateways = parseKeeping(model.resources.gateways, Gateway);
+    const routes = parseKeeping(model.resources.httproutes, HTTPRoute);
+    const grants = model.has("resources/referencegrants.json") ? parseKeeping(model.resources.referencegrants, ReferenceGrant).map((p) => p.parsed) : undefined;
+    const analysis = analyzeGatewayAPI({
+      gatewayClasses: classes.map((c) => c.parsed),
+      gateways: gateways.map((g) => g.parsed),
+      httpRoutes: routes.map((r) => r.parsed),
+      referenceGrants: grants,
+      namespaces: model.resources.namespaces,
+      services: model.resources.services,
+      secrets: model.secrets,
+    });
+    const gatewayByKey = new Map(analysis.gateways.map((g, i) => [key(g.gateway), { analysis: g, raw: gateways[i]!.raw }]));
+    const classByName = new Map(classes.map((c) => [c.parsed.metadata.name, c.raw]));
+    for (const [i, r] of analysis.httpRoutes.entries()) yield routeSubject(model, r, routes[i]!, gatewayByKey, classByName);
+    for (const [i, g] of analysis.gateways.entries()) yield gatewaySubject(model, g, gateways[i]!.raw, classByName);
+  },
+};
+
+interface Kept<T> {
+  parsed: T;
+  /** The object as the model holds it, for evidence paths. */
+  raw: GenericObject;
+}
+
+/** Parse each object with its schema, keeping the model's object beside it; objects that do not fit are left out (the mesh/gateway CRDs are lenient). */
+function parseKeeping<T>(objects: readonly GenericObject[], schema: z.ZodType<T>): Kept<T>[] {
+  const out: Kept<T>[] = [];
+  for (const raw of objects) {
+    const r = schema.safeParse(raw);
+    if (r.success) out.push({ parsed: r.data, raw });
+  }
+  return out;
+}
+
+function key(r: ObjectRef): string {
+  return `${r.namespace ?? ""}/${r.name}`;
+}
+
+function parentText(p: ParentRefView): string {
+  const where = [p.sectionName ? `sectionName ${p.sectionName}` : "", p.port !== undefined ? `port ${p.port}` : ""].filter(Boolean).join(", ");
+  return `${p.kind} ${p.namespace}/${p.name}${where ? ` (${where})` : ""}`;
+}
+
+function listenersText(g: GatewayAnalysis, only?: string): string {
+  return g.listeners.filter((l) => only === undefined || l.name === only).map((l) => `${l.name} (${l.protocol}/${l.port}${l.hostname ? ` ${l.hostname}` : ""}, routes from ${l.allowedNamespaces}${l.allowedNamespaceSelector ? ` ${l.allowedNamespaceSelector}` : ""})`).join(", ");
+}
+
+interface GatewayEntry {
+  analysis: GatewayAnalysis;
+  raw: GenericObject;
+}
+
+function attachmentProblem(model: ClusterModel, p: ParentAnalysis, routeNamespace: string, gateways: ReadonlyMap<string, GatewayEntry>): { reason: string; detail: string } | undefined {
+  const accepted = p.status?.accepted;
+  if (accepted?.status === "True") return undefined;
+  const derived = derivedProblem(model, p, routeNamespace, gateways);
+  if (accepted && accepted.status === "False") {
+    const said = (accepted.message ?? "the controller did not accept the route for this parent").replace(/\.+$/, "");
+    return { reason: accepted.reason ?? "NotAccepted", detail: derived ? `${said}; ${derived.detail}` : said };
+  }
+  return derived;
+}
+
+function namespaceLabelsText(model: ClusterModel, ns: string): string {
+  const labels = Object.entries(model.namespace(ns)?.metadata.labels ?? {}).filter(([k]) => k !== "kubernetes.io/metadata.name");
+  return labels.length ? labels.map(([k, v]) => `${k}=${v}`).join(",") : "no labels";
+}
+
+/** Why the objects say the route cannot attach to this parent (undefined when they say it can). */
+function derivedProblem(model: ClusterModel, p: ParentAnalysis, routeNamespace: string, gateways: ReadonlyMap<string, GatewayEntry>): { reason: string; detail: string } | undefined {
+  const a = p.attachment;
+  if (a.result !== "ServiceParent" && !model.has("resources/gateways.json")) return undefined;
+  if (a.result === "UnsupportedParent") return undefined;
+  if (a.result === "ServiceParent") return a.exists ? undefined : { reason: "ServiceNotFound", detail: `no Service ${a.service.namespace}/${a.service.name}` };
+  const gw = gateways.get(`${p.ref.namespace}/${p.ref.name}`);
+  switch (a.result) {
+    case "GatewayNotFound":
+      return { reason: "GatewayNotFound", detail: `no Gateway ${p.ref.namespace}/${p.ref.name}` };
+    case "NoMatchingParent":
+      return { reason: "NoMatchingParent", detail: `Gateway ${p.ref.namespace}/${p.ref.name} has no listener${p.ref.sectionName ? ` named ${p.ref.sectionName}` : ""}${p.ref.port !== undefined ? ` on port ${p.ref.port}` : ""}; its listeners: ${gw ? listenersText(gw.analysis) : "?"}` };
+    case "NotAllowedByListeners":
+      return { reason: "NotAllowedByListeners", detail: `no listener of Gateway ${p.ref.namespace}/${p.ref.name}${p.ref.sectionName ? ` named ${p.ref.sectionName}` : ""} admits HTTPRoutes from namespace ${routeNamespace} (${namespaceLabelsText(model, routeNamespace)}): ${gw ? listenersText(gw.analysis, p.ref.sectionName) : "?"}` };
+    case "NoMatchingListenerHostname":
+      return { reason: "NoMatchingListenerHostname", detail: `the route's hostnames match no listener hostname of Gateway ${p.ref.namespace}/${p.ref.name}: ${gw ? listenersText(gw.analysis) : "?"}` };
+    default:
+      break;
+  }
+  if (!gw) return undefined;
+  const g = gw.analysis;
+  // Attached by the objects: the class must still be owned by a running controller.
+  const gatewayUp = g.programmed?.status === "True" || g.accepted?.status === "True";
+  if (!model.has("resources/gatewayclasses.json")) return undefined;
+  if (g.classMissing) return { reason: "GatewayClassNotFound", detail: `Gateway ${key(g.gateway)} names GatewayClass ${g.className}, which does not exist` };
+  if (!gatewayUp && g.classAccepted?.status !== "True") {
+    return { reason: "GatewayClassNotAccepted", detail: `GatewayClass ${g.className} is ${g.classAccepted ? `Accepted=${g.classAccepted.status}${g.classAccepted.reason ? ` (${g.classAccepted.reason})` : ""}` : "not accepted by any controller (no status)"}: nothing programs Gateway ${key(g.gateway)}` };
+  }
+  return undefined;
+}
+
+function backendProblem(b: BackendRefAnalysis, routeNamespace: string): { ref: string; reason: string; detail: string } | undefined {
+  const ref = `${b.ref.kind} ${b.ref.namespace}/${b.ref.name}${b.ref.port !== undefined ? `:${b.ref.port}` : ""}`;
+  switch (b.result) {
+    case "BackendNotFound":
+      return { ref, reason: "BackendNotFound", detail: `no Service ${b.ref.namespace}/${b.ref.name}` };
+    case "PortNotExposed":
+      return { ref, reason: "PortNotExposed", detail: `Service ${b.ref.namespace}/${b.ref.name} exposes ${b.exposedPorts.join(", ") || "no ports"}` };
+    case "PortUnspecified":
+      return { ref, reason: "PortUnspecified", detail: `a Service backendRef needs a port; Service ${b.ref.namespace}/${b.ref.name} exposes ${b.exposedPorts.join(", ") || "no ports"}` };
+    case "RefNotPermitted":
+      return { ref, reason: "RefNotPermitted", detail: `no ReferenceGrant in namespace ${b.ref.namespace} allows HTTPRoutes from namespace ${routeNamespace} to reference Service ${b.ref.name}` };
+    default:
+      return undefined;
+  }
+}
+
+function routeSubject(model: ClusterModel, r: HTTPRouteAnalysis, kept: Kept<HTTPRoute>, gateways: ReadonlyMap<string, GatewayEntry>, classes: ReadonlyMap<string, GenericObject>): SubjectFacts {
+  const ns = r.route.namespace!;
+  const raw = kept.raw;
+  const values: Record<string, unknown> = {};
+  const evidence: Record<string, Evidence[]> = {};
+  values["gateway.routeNamespace"] = ns;
+  values["gateway.routeHostnames"] = r.hostnames;
+
+  const parentGateways = r.parents.filter((p) => p.attachment.result !== "UnsupportedParent" && p.attachment.result !== "ServiceParent" && p.attachment.result !== "GatewayNotFound").map((p) => ({ kind: "Gateway", namespace: p.ref.namespace, name: p.ref.name }));
+  values["gateway.parentGateways"] = uniqueRefs(parentGateways);
+
+  const attachment: { ref: string; reason: string; detail: string }[] = [];
+  const attachmentEvidence: Evidence[] = [];
+  for (const p of r.parents) {
+    const problem = attachmentProblem(model, p, ns, gateways);
+    if (!problem) continue;
+    attachment.push({ ref: parentText(p.ref), ...problem });
+    attachmentEvidence.push(model.evidence(raw, p.path, `parentRef ${parentText(p.ref)}`));
+    const statusIndex = (kept.parsed.status?.parents ?? []).findIndex((s) => s.parentRef.name === p.ref.name && (s.parentRef.sectionName ?? undefined) === p.ref.sectionName);
+    if (p.status?.accepted) attachmentEvidence.push(model.evidence(raw, `status.parents[${statusIndex}].conditions`, `Accepted=${p.status.accepted.status} ${p.status.accepted.reason ?? ""}: ${p.status.accepted.message ?? ""}`));
+    const gw = gateways.get(`${p.ref.namespace}/${p.ref.name}`);
+    if (gw && problem.reason !== "GatewayClassNotAccepted" && problem.reason !== "GatewayClassNotFound") attachmentEvidence.push(model.evidence(gw.raw, "spec.listeners", `Gateway ${key(gw.analysis.gateway)} listeners: ${listenersText(gw.analysis)}`));
+    if (gw && (problem.reason === "GatewayClassNotAccepted" || problem.reason === "GatewayClassNotFound")) {
+      const cls = classes.get(gw.analysis.className);
+      attachmentEvidence.push(cls ? model.evidence(cls, "status", `GatewayClass ${gw.analysis.className}: ${problem.detail}`) : model.evidence(gw.raw, "spec.gatewayClassName", `gatewayClassName: ${gw.analysis.className}`));
+    }
+  }
+  values["gateway.attachmentProblems"] = attachment;
+  evidence["gateway.attachmentProblems"] = attachmentEvidence;
+
+  const backend: { ref: string; reason: string; detail: string }[] = [];
+  const backendEvidence: Evidence[] = [];
+  for (const b of r.backends) {
+    const problem = backendProblem(b, ns);
+    if (!problem) continue;
+    backend.push(problem);
+    backendEvidence.push(model.evidence(raw, b.path, `backendRef ${problem.ref}: ${problem.detail}`));
+    const svc = model.service(b.ref.namespace, b.ref.name);
+    if (svc) backendEvidence.push(model.evidence(svc, "spec.ports", `Service ${b.ref.namespace}/${b.ref.name} ports: ${b.exposedPorts.join(", ")}`));
+  }
+  // The controller may know of faults we cannot derive (other backend kinds, a grant we did not collect).
+  r.parents.forEach((p) => {
+    const rr = p.status?.resolvedRefs;
+    if (!rr || rr.status !== "False" || backend.some((b) => b.reason === rr.reason)) return;
+    backend.push({ ref: `(status for ${parentText(p.ref)})`, reason: rr.reason ?? "ResolvedRefs=False", detail: rr.message ?? "" });
+    backendEvidence.push(model.evidence(raw, "status.parents", `ResolvedRefs=False ${rr.reason ?? ""}: ${rr.message ?? ""}`));
+  });
+  values["gateway.backendProblems"] = backend;
+  evidence["gateway.backendProblems"] = backendEvidence;
+
+  const services = r.backends.filter((b) => b.result === "ok" || b.result === "PortNotExposed" || b.result === "PortUnspecified").map((b) => ({ kind: "Service", namespace: b.ref.namespace, name: b.ref.name }));
+  values["gateway.backendServices"] = uniqueRefs(services);
+
+  return { kind: "HTTPRoute", subject: r.route, values, evidence, scope: [...uniqueRefs(services), ...backendPods(model, uniqueRefs(services)), ...uniqueRefs(parentGateways)] };
+}
+
+function backendPods(model: ClusterModel, services: readonly ObjectRef[]): ObjectRef[] {
+  const out: ObjectRef[] = [];
+  for (const s of services) {
+    const svc = model.service(s.namespace!, s.name);
+    const selector = svc?.spec.selector ?? {};
+    if (!svc || Object.keys(selector).length === 0) continue;
+    const pods = model.podsInNamespace(s.namespace!).filter((p) => !isPodTerminal(p) && matchesServiceSelector(selector, p.metadata.labels));
+    out.push(...pods.map(podRef), ...pods.map((p) => model.workloadOf(p).ref));
+  }
+  return uniqueRefs(out);
+}
+
+function gatewaySubject(model: ClusterModel, g: GatewayAnalysis, raw: GenericObject, classes: ReadonlyMap<string, GenericObject>): SubjectFacts {
+  const classProblem = g.classMissing ? "not-found" : g.classAccepted?.status === "True" ? "" : "not-accepted";
+  const listenerProblems = g.listeners.flatMap((l) => [
+    ...l.failingConditions.map((c) => ({ listener: l.name, problem: `${c.type}=${c.status}${c.reason ? ` ${c.reason}` : ""}` })),
+    ...l.certificateRefs.filter((c) => c.status === "missing" || c.status === "wrong-type" || c.status === "ref-not-permitted").map((c) => ({ listener: l.name, problem: `certificateRef ${c.secret.namespace}/${c.secret.name}: ${c.status}` })),
+  ]);
+  const cls = classes.get(g.className);
+  const values: Record<string, unknown> = {
+    "gateway.className": g.className,
+    "gateway.classProblem": model.has("resources/gatewayclasses.json") ? classProblem : "",
+    "gateway.programmed": g.programmed?.status ?? "",
+    "gateway.listenerProblems": listenerProblems,
+    "gateway.attachedRoutes": g.listeners.filter((l) => l.attachedRoutes !== undefined).map((l) => `${l.name}: ${l.attachedRoutes}`),
+  };
+  const evidence: Record<string, Evidence[]> = {
+    "gateway.classProblem": [model.evidence(raw, "spec.gatewayClassName", `gatewayClassName: ${g.className}`), ...(cls ? [model.evidence(cls, "status", `GatewayClass ${g.className}`)] : [])],
+    "gateway.programmed": [model.evidence(raw, "status.conditions", `Programmed=${g.programmed?.status ?? "(none)"}`)],
+    "gateway.listenerProblems": [model.evidence(raw, "status.listeners", listenerProblems.map((p) => `${p.listener}: ${p.problem}`).join("; ") || "listeners")],
+  };
+  return { kind: "Gateway", subject: g.gateway, values, evidence };
+}
+
+function uniqueRefs(refs: readonly ObjectRef[]): ObjectRef[] {
+  const seen = new Map<string, ObjectRef>();
+  for (const r of refs) seen.set(`${r.kind}/${r.namespace ?? ""}/${r.name}`, r);
+  return [...seen.values()];
+}

@@ -1,0 +1,109 @@
+/**
+ * Gateway API facts on the generated fixtures (real `kubectl get -o json`
+ * shapes of Envoy Gateway objects), and on the same snapshots with a file
+ * left out or a status stripped: the controller's status is trusted where it
+ * exists, the objects speak where it does not, and a file that was not
+ * collected never turns into a fault.
+ */
+import { describe, expect, it } from "vitest";
+import { computeFacts } from "../../src/facts/index.js";
+import { gatewayFacts } from "../../src/facts/gateway.js";
+import { buildModel } from "../../src/model/build.js";
+import { readSnapshot } from "../../src/snapshot/reader.js";
+import { fixturePath } from "../helpers/fixtures.js";
+
+type Obj = Record<string, unknown>;
+
+async function routeFacts(fixture: string, edit: (files: Map<string, Buffer>) => void = () => {}) {
+  const snapshot = await readSnapshot(fixturePath(fixture));
+  edit(snapshot.files);
+  const subjects = computeFacts(buildModel(snapshot), [gatewayFacts]);
+  return (name: string) => subjects.find((s) => s.kind === "HTTPRoute" && s.subject.name === name)!.values;
+}
+
+function editList(files: Map<string, Buffer>, plural: string, edit: (items: Obj[]) => Obj[]): void {
+  const path = `resources/${plural}.json`;
+  const list = JSON.parse(files.get(path)!.toString("utf8")) as { items: Obj[] };
+  files.set(path, Buffer.from(JSON.stringify({ ...list, items: edit(list.items) })));
+}
+
+describe("HTTPRoute attachment", () => {
+  it("reports the controller's NotAllowedByListeners with the listener's namespace selector and the route namespace's labels", async () => {
+    const facts = await routeFacts("gateway-route-not-attached");
+    expect(facts("blog")["gateway.attachmentProblems"]).toEqual([
+      {
+        ref: "Gateway infra/public (sectionName https)",
+        reason: "NotAllowedByListeners",
+        detail: expect.stringMatching(/from namespace blog \(team=blog\): https \(HTTPS\/443 \*\.example\.com, routes from Selector gateway-access=true\)$/),
+      },
+    ]);
+    expect(facts("storefront")["gateway.attachmentProblems"]).toEqual([]);
+  });
+
+  it("derives the same reason from the objects when no controller wrote status", async () => {
+    const facts = await routeFacts("gateway-route-not-attached", (files) =>
+      editList(files, "httproutes", (items) => items.map((r) => ((r.metadata as Obj).name === "blog" ? { ...r, status: { parents: [] } } : r))),
+    );
+    expect(facts("blog")["gateway.attachmentProblems"]).toEqual([expect.objectContaining({ reason: "NotAllowedByListeners" })]);
+  });
+
+  it("trusts Accepted=True over a derivation missing data (namespace labels not collected)", async () => {
+    const facts = await routeFacts("healthy-gateway", (files) => files.delete("resources/namespaces.json"));
+    expect(facts("storefront")["gateway.attachmentProblems"]).toEqual([]);
+  });
+
+  it("names a sectionName no listener has, with the listeners that exist", async () => {
+    const facts = await routeFacts("healthy-gateway", (files) =>
+      editList(files, "httproutes", (items) =>
+        items.map((r) => {
+          if ((r.metadata as Obj).name !== "storefront") return r;
+          const spec = r.spec as Obj;
+          return { ...r, spec: { ...spec, parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "infra", sectionName: "websecure" }] }, status: { parents: [] } };
+        }),
+      ),
+    );
+    expect(facts("storefront")["gateway.attachmentProblems"]).toEqual([
+      { ref: "Gateway infra/public (sectionName websecure)", reason: "NoMatchingParent", detail: expect.stringContaining("has no listener named websecure; its listeners: http (HTTP/80") },
+    ]);
+  });
+
+  it("does not call a Gateway missing when gateways.json was not collected", async () => {
+    const facts = await routeFacts("gateway-route-not-attached", (files) => {
+      files.delete("resources/gateways.json");
+      editList(files, "httproutes", (items) => items.map((r) => ({ ...r, status: { parents: [] } })));
+    });
+    expect(facts("blog")["gateway.attachmentProblems"]).toEqual([]);
+  });
+});
+
+describe("HTTPRoute backendRefs", () => {
+  it("finds a cross-namespace backend no ReferenceGrant allows, and accepts the one a grant names", async () => {
+    const facts = await routeFacts("gateway-backend-not-permitted");
+    expect(facts("refunds")["gateway.backendProblems"]).toEqual([
+      { ref: "Service payments/payments-internal:443", reason: "RefNotPermitted", detail: "no ReferenceGrant in namespace payments allows HTTPRoutes from namespace shop to reference Service payments-internal" },
+    ]);
+    expect(facts("payments-checkout")["gateway.backendProblems"]).toEqual([]);
+  });
+
+  it("without referencegrants.json judges cross-namespace references by the controller's status only", async () => {
+    const facts = await routeFacts("gateway-backend-not-permitted", (files) => files.delete("resources/referencegrants.json"));
+    expect(facts("payments-checkout")["gateway.backendProblems"]).toEqual([]);
+    expect(facts("refunds")["gateway.backendProblems"]).toEqual([
+      { ref: "(status for Gateway infra/public (sectionName https))", reason: "RefNotPermitted", detail: "Backend ref to Service payments/payments-internal not permitted by any ReferenceGrant." },
+    ]);
+  });
+
+  it("finds a backend port the Service does not expose", async () => {
+    const facts = await routeFacts("healthy-gateway", (files) =>
+      editList(files, "httproutes", (items) =>
+        items.map((r) => {
+          if ((r.metadata as Obj).name !== "storefront") return r;
+          const spec = r.spec as Obj;
+          return { ...r, spec: { ...spec, rules: [{ backendRefs: [{ group: "", kind: "Service", name: "web", port: 8080, weight: 1 }] }] } };
+        }),
+      ),
+    );
+    expect(facts("storefront")["gateway.backendProblems"]).toEqual([{ ref: "Service shop/web:8080", reason: "PortNotExposed", detail: "Service shop/web exposes http:80/TCP" }]);
+    expect(facts("storefront")["gateway.backendServices"]).toEqual([{ kind: "Service", namespace: "shop", name: "web" }]);
+  });
+});
