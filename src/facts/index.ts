@@ -7,13 +7,14 @@ import { refKey, type Evidence, type ObjectRef } from "../types/evidence.js";
 import type { ClusterModel } from "../model/model.js";
 import { cniFacts } from "./cni.js";
 import { dnsFacts } from "./dns.js";
+import { meshFacts } from "./mesh.js";
 import { nodeFacts } from "./node.js";
 import { proxyFacts } from "./proxy.js";
 import { serviceFacts } from "./service.js";
 import { workloadFacts } from "./workload.js";
 import type { FactBuilder, FactDefinition, SubjectFacts, SubjectKind } from "./types.js";
 
-export const FACT_BUILDERS: readonly FactBuilder[] = [serviceFacts, workloadFacts, nodeFacts, dnsFacts, proxyFacts, cniFacts];
+export const FACT_BUILDERS: readonly FactBuilder[] = [serviceFacts, workloadFacts, nodeFacts, dnsFacts, proxyFacts, cniFacts, meshFacts];
 
 export const FACT_DEFINITIONS: ReadonlyMap<string, FactDefinition> = new Map(
   FACT_BUILDERS.flatMap((b) => b.facts).map((f) => [f.name, f]),

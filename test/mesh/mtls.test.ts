@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PeerAuthentication } from "../../src/model/crds.js";
-import { effectiveMtls, strictPlaintextRisks } from "../../src/facts/mesh/mtls.js";
+import { bypassesSidecar, effectiveMtls, strictPlaintextRisks } from "../../src/facts/mesh/mtls.js";
 import { istioMembership } from "../../src/facts/mesh/sidecars.js";
 import { ofKind, yamlDocs } from "../helpers/manifests.js";
 import { meshPod, namespace } from "./_pods.js";
@@ -73,6 +73,15 @@ describe("effective PeerAuthentication mode", () => {
   it("ignores a selector policy of another namespace", () => {
     const other = ofKind(yamlDocs(POLICIES.replaceAll("namespace: finance", "namespace: shop")), "PeerAuthentication", PeerAuthentication);
     expect(effectiveMtls(meshPod("ledger-1", "finance", { proxy: "istio" }), other).levels.map((l) => l.level)).toEqual(["mesh"]);
+  });
+
+  it("reads includeInboundPorts as the only ports intercepted (\"\" none, * all)", () => {
+    const none = effectiveMtls(meshPod("ingress-1", "finance", { proxy: "istio", annotations: { "traffic.sidecar.istio.io/includeInboundPorts": "" } }), policies);
+    expect(bypassesSidecar(none, 443)).toBe(true);
+    const some = effectiveMtls(meshPod("ingress-1", "finance", { proxy: "istio", annotations: { "traffic.sidecar.istio.io/includeInboundPorts": "8080" } }), policies);
+    expect([bypassesSidecar(some, 8080), bypassesSidecar(some, 9090)]).toEqual([false, true]);
+    const all = effectiveMtls(meshPod("ingress-1", "finance", { proxy: "istio", annotations: { "traffic.sidecar.istio.io/includeInboundPorts": "*" } }), policies);
+    expect(bypassesSidecar(all, 9090)).toBe(false);
   });
 
   it("reads excludeInboundPorts as ports that bypass the sidecar", () => {

@@ -15,8 +15,10 @@
  *   workload's (container) port numbers; UNSET there inherits the workload mode;
  * - STRICT accepts only mTLS: a client without sidecar (and not in ambient
  *   mode) sends plaintext and its connections are reset, except on ports the
- *   server's sidecar does not intercept (annotation
- *   `traffic.sidecar.istio.io/excludeInboundPorts`), which bypass mTLS altogether.
+ *   server's sidecar does not intercept (annotations
+ *   `traffic.sidecar.istio.io/excludeInboundPorts`, or
+ *   `traffic.sidecar.istio.io/includeInboundPorts` not listing them), which
+ *   bypass mTLS altogether.
  */
 import type { PeerAuthentication } from "../../model/crds.js";
 import type { Pod } from "../../model/k8s.js";
@@ -45,6 +47,13 @@ export interface EffectiveMtls {
   portModes: Record<string, MtlsMode>;
   /** Ports whose inbound traffic bypasses the sidecar (excludeInboundPorts): no mTLS enforced there. */
   bypassedPorts: number[];
+  /** When includeInboundPorts is set (and not `*`): the only ports the sidecar intercepts. */
+  interceptedOnly?: number[];
+}
+
+/** Whether inbound traffic to a port reaches the sidecar at all (and so whether mTLS is enforced on it). */
+export function bypassesSidecar(e: EffectiveMtls, port: number): boolean {
+  return e.bypassedPorts.includes(port) || (e.interceptedOnly !== undefined && !e.interceptedOnly.includes(port));
 }
 
 function writtenMode(pa: PeerAuthentication): string {
@@ -68,12 +77,21 @@ function selects(pa: PeerAuthentication, pod: Pod): boolean {
   return Object.entries(pa.spec.selector?.matchLabels ?? {}).every(([k, v]) => pod.metadata.labels[k] === v);
 }
 
-export function excludedInboundPorts(pod: Pod): number[] {
-  const raw = pod.metadata.annotations["traffic.sidecar.istio.io/excludeInboundPorts"] ?? "";
+function portList(raw: string): number[] {
   return raw
     .split(",")
     .map((p) => Number(p.trim()))
     .filter((n) => Number.isInteger(n) && n > 0 && n < 65536);
+}
+
+export function excludedInboundPorts(pod: Pod): number[] {
+  return portList(pod.metadata.annotations["traffic.sidecar.istio.io/excludeInboundPorts"] ?? "");
+}
+
+/** includeInboundPorts: absent or `*` intercepts every port; otherwise only those listed ("" none). */
+export function interceptedInboundPorts(pod: Pod): number[] | undefined {
+  const raw = pod.metadata.annotations["traffic.sidecar.istio.io/includeInboundPorts"];
+  return raw === undefined || raw.trim() === "*" ? undefined : portList(raw);
 }
 
 export function effectiveMtls(pod: Pod, policies: readonly PeerAuthentication[], rootNamespace = DEFAULT_ROOT_NAMESPACE): EffectiveMtls {
@@ -103,6 +121,8 @@ export function effectiveMtls(pod: Pod, policies: readonly PeerAuthentication[],
   }
   const e: EffectiveMtls = { pod: podRef(pod), mode, levels, portModes, bypassedPorts: excludedInboundPorts(pod) };
   if (decidedBy) e.decidedBy = decidedBy;
+  const intercepted = interceptedInboundPorts(pod);
+  if (intercepted) e.interceptedOnly = intercepted;
   return e;
 }
 
@@ -179,7 +199,7 @@ export function strictPlaintextRisks(
     const mtls = effectiveMtls(pod, policies, rootNamespace);
     if (!strictSomewhere(mtls)) continue;
     const strictPorts = Object.entries(mtls.portModes).filter(([, v]) => v === "STRICT").map(([k]) => Number(k));
-    if (mtls.mode !== "STRICT" && strictPorts.every((p) => mtls.bypassedPorts.includes(p))) continue;
+    if (mtls.mode !== "STRICT" && strictPorts.every((p) => bypassesSidecar(mtls, p))) continue;
     risks.push({ server: m.pod, mtls, clients });
   }
   return risks;
