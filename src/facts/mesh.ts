@@ -34,23 +34,26 @@ import { declareFacts } from "./define.js";
 import { ObjectRefList, ObjectRefShape, StringList } from "./shapes.js";
 import type { FactBuilder, SubjectFacts } from "./types.js";
 
-const PA = ["resources/peerauthentications.json", "resources/pods.json", "resources/services.json"];
-const VS = ["resources/virtualservices.json", "resources/destinationrules.json"];
-const DR = ["resources/destinationrules.json"];
+// The Istio CRD files are absent when Istio is not installed (the collector records the API as not served):
+// their subjects then simply do not exist, so the facts do not require them; a collection error is a note.
+const PA = ["resources/pods.json", "resources/services.json"];
+const VS: string[] = [];
+const DR: string[] = [];
+const ISTIO_FILES = ["resources/peerauthentications.json", "resources/virtualservices.json", "resources/destinationrules.json"];
 const NS = ["resources/namespaces.json", "resources/pods.json"];
 
 const peerAuthenticationFacts = declareFacts("mesh", "PeerAuthentication", PA, {
-  mode: { description: "The mTLS mode the policy sets (STRICT, PERMISSIVE, DISABLE, or UNSET when it inherits).", shape: z.string(), example: "STRICT", requires: ["resources/peerauthentications.json"] },
-  scope: { description: "mesh (no selector, root namespace istio-system), namespace (no selector elsewhere) or workload (a selector).", shape: z.string(), example: "namespace", requires: ["resources/peerauthentications.json"] },
-  selector: { description: "The workload selector (\"\" for mesh- and namespace-wide policies).", shape: z.string(), example: "app=reviews", requires: ["resources/peerauthentications.json"] },
+  mode: { description: "The mTLS mode the policy sets (STRICT, PERMISSIVE, DISABLE, or UNSET when it inherits).", shape: z.string(), example: "STRICT", requires: [] },
+  scope: { description: "mesh (no selector, root namespace istio-system), namespace (no selector elsewhere) or workload (a selector).", shape: z.string(), example: "namespace", requires: [] },
+  selector: { description: "The workload selector (\"\" for mesh- and namespace-wide policies).", shape: z.string(), example: "app=reviews", requires: [] },
   strictServices: { description: "Services whose meshed backends this policy makes require mTLS (STRICT decided by it, on the whole workload or per port; ports excluded from interception do not count).", shape: ObjectRefList, example: [{ kind: "Service", namespace: "bookinfo", name: "reviews" }] },
   strictPorts: { description: "The Service ports concerned, as ns/name:port → targetPort.", shape: StringList, example: ["bookinfo/reviews:9080 → 9080"] },
   consumersObserved: { description: "Workloads the snapshot shows calling those Services (environment, logs, or refused by the server's sidecar), in the mesh or not.", shape: z.number(), example: 3 },
   refusedServices: { description: "Of the STRICT Services, those the plaintext clients call.", shape: ObjectRefList, example: [{ kind: "Service", namespace: "bookinfo", name: "reviews" }] },
   plaintextClients: { description: "Of those, the workloads whose pods have no sidecar (and are not in ambient mode): their plaintext connections are reset.", shape: ObjectRefList, example: [{ kind: "Deployment", namespace: "reports", name: "report-gen" }] },
   plaintextClientDetails: { description: "How each plaintext client was found (env variable, log line, refused by the server's sidecar).", shape: StringList, example: ["Deployment reports/report-gen: env REVIEWS_URL=http://reviews.bookinfo:9080"] },
-  plaintextRejections: { description: "Lines in the servers' istio-proxy logs refusing a connection for want of an mTLS filter chain (`0 NR filter_chain_not_found`).", shape: z.number(), example: 12, requires: [...PA, "logs/*/*/*.log"] },
-  clientResetLines: { description: "Lines in the plaintext clients' own logs saying the connection was reset (connection reset by peer, ECONNRESET, Envoy's reset body).", shape: z.number(), example: 7, requires: [...PA, "logs/*/*/*.log"] },
+  plaintextRejections: { description: "Lines in the servers' istio-proxy logs refusing a connection for want of an mTLS filter chain (`0 NR filter_chain_not_found`).", shape: z.number(), example: 12, requires: PA },
+  clientResetLines: { description: "Lines in the plaintext clients' own logs saying the connection was reset (connection reset by peer, ECONNRESET, Envoy's reset body).", shape: z.number(), example: 7, requires: PA },
   unmeshedNamespaces: { description: "When no client was observed: application namespaces (not kube-*/istio-system) with running pods but no sidecar, which would be refused if they call these Services.", shape: ObjectRefList, example: [{ kind: "Namespace", name: "reports" }] },
   bypassedPorts: { description: "Ports of the servers the sidecar does not intercept (traffic.sidecar.istio.io/excludeInboundPorts, or includeInboundPorts not listing them): plaintext passes there, and mTLS is not enforced.", shape: StringList, example: ["bookinfo/reviews:9090 → 9090"] },
 });
@@ -59,7 +62,7 @@ const UndefinedSubset = z.object({ path: z.string(), host: z.string(), subset: z
 const InvalidWeights = z.object({ path: z.string(), weights: z.array(z.number().nullable()), sum: z.number() });
 
 const virtualServiceFacts = declareFacts("mesh", "VirtualService", VS, {
-  hosts: { description: "The hosts the VirtualService routes (as written).", shape: StringList, example: ["reviews"], requires: ["resources/virtualservices.json"] },
+  hosts: { description: "The hosts the VirtualService routes (as written).", shape: StringList, example: ["reviews"], requires: [] },
   undefinedSubsets: {
     description: "Route destinations naming a subset that no DestinationRule visible from the VirtualService's namespace defines for the host (short hosts resolved against that namespace): Envoy has no such cluster and answers 503 NC.",
     shape: z.array(UndefinedSubset),
@@ -69,11 +72,10 @@ const virtualServiceFacts = declareFacts("mesh", "VirtualService", VS, {
     description: "Routes with several destinations, some weighted, whose weights (a missing one counting 0) do not sum to 100.",
     shape: z.array(InvalidWeights),
     example: [{ path: "spec.http[0]", weights: [80, 30], sum: 110 }],
-    requires: ["resources/virtualservices.json"],
   },
   destinationServices: { description: "The Services the route destinations resolve to.", shape: ObjectRefList, example: [{ kind: "Service", namespace: "bookinfo", name: "reviews" }], requires: [...VS, "resources/services.json"] },
   missingDestinationHosts: { description: "Destination hosts that are cluster names (….svc.<domain>) no Service has.", shape: StringList, example: ["rating.bookinfo.svc.cluster.local"], requires: [...VS, "resources/services.json"] },
-  noClusterLines: { description: "Sidecar and gateway log lines answering 503 NC cluster_not_found for this VirtualService's hosts.", shape: z.number(), example: 4, requires: [...VS, "logs/*/*/*.log"] },
+  noClusterLines: { description: "Sidecar and gateway log lines answering 503 NC cluster_not_found for this VirtualService's hosts.", shape: z.number(), example: 4, requires: VS },
 });
 
 const FailoverGap = z.object({ path: z.string(), setting: z.string() });
@@ -486,6 +488,10 @@ export const meshFacts: FactBuilder = {
   notes(model) {
     const ctx = meshContext(model);
     const notes = [...ctx.notes];
+    for (const file of ISTIO_FILES) {
+      const reason = model.has(file) ? undefined : model.missingReason(file);
+      if (reason && !/not served/.test(reason)) notes.push(`${file} could not be collected (${reason}): the Istio checks using it did not run`);
+    }
     for (const { item } of ctx.destinationRules) {
       const a = analyzeDestinationRule(item, ctx.services, ctx.pods);
       const ref = `DestinationRule ${a.destinationRule.namespace}/${a.destinationRule.name}`;
