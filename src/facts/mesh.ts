@@ -26,7 +26,7 @@ import { matchesServiceSelector, selectorToString } from "../model/selectors.js"
 import { scanLines } from "../model/signals/scan.js";
 import { meshSignals } from "../model/signals/mesh.js";
 import { refKey, type Evidence, type ObjectRef } from "../types/evidence.js";
-import { consumersOf, refusedByServer, resetLines, type Consumer } from "./mesh/clients.js";
+import { refusedByServer, resetLines, serviceLookup, serviceReferences, type Consumer } from "./mesh/clients.js";
 import { bypassesSidecar, DEFAULT_ROOT_NAMESPACE, effectiveMtls, INFRASTRUCTURE_NAMESPACES, type EffectiveMtls } from "./mesh/mtls.js";
 import { analyzeDestinationRule, analyzeVirtualService, DEFAULT_CLUSTER_DOMAIN, indexServicesByFqdn, resolveIstioHost, type ServiceIndex } from "./mesh/routing.js";
 import { istioMembership, linkerdMembership, livePods, type IstioMembership } from "./mesh/sidecars.js";
@@ -48,13 +48,12 @@ const peerAuthenticationFacts = declareFacts("mesh", "PeerAuthentication", PA, {
   selector: { description: "The workload selector (\"\" for mesh- and namespace-wide policies).", shape: z.string(), example: "app=reviews", requires: [] },
   strictServices: { description: "Services whose meshed backends this policy makes require mTLS (STRICT decided by it, on the whole workload or per port; ports excluded from interception do not count).", shape: ObjectRefList, example: [{ kind: "Service", namespace: "bookinfo", name: "reviews" }] },
   strictPorts: { description: "The Service ports concerned, as ns/name:port → targetPort.", shape: StringList, example: ["bookinfo/reviews:9080 → 9080"] },
-  consumersObserved: { description: "Workloads the snapshot shows calling those Services (environment, logs, or refused by the server's sidecar), in the mesh or not.", shape: z.number(), example: 3 },
   refusedServices: { description: "Of the STRICT Services, those the plaintext clients call.", shape: ObjectRefList, example: [{ kind: "Service", namespace: "bookinfo", name: "reviews" }] },
-  plaintextClients: { description: "Of those, the workloads whose pods have no sidecar (and are not in ambient mode): their plaintext connections are reset.", shape: ObjectRefList, example: [{ kind: "Deployment", namespace: "reports", name: "report-gen" }] },
+  plaintextClients: { description: "Workloads without sidecar (nor ambient mode) that the snapshot shows calling those Services — their environment or logs name the Service, or the server's sidecar refused their address: their plaintext connections are reset.", shape: ObjectRefList, example: [{ kind: "Deployment", namespace: "reports", name: "report-gen" }] },
   plaintextClientDetails: { description: "How each plaintext client was found (env variable, log line, refused by the server's sidecar).", shape: StringList, example: ["Deployment reports/report-gen: env REVIEWS_URL=http://reviews.bookinfo:9080"] },
   plaintextRejections: { description: "Lines in the servers' istio-proxy logs refusing a connection for want of an mTLS filter chain (`0 NR filter_chain_not_found`).", shape: z.number(), example: 12, requires: PA },
   clientResetLines: { description: "Lines in the plaintext clients' own logs saying the connection was reset (connection reset by peer, ECONNRESET, Envoy's reset body).", shape: z.number(), example: 7, requires: PA },
-  unmeshedNamespaces: { description: "When no client was observed: application namespaces (not kube-*/istio-system) with running pods but no sidecar, which would be refused if they call these Services.", shape: ObjectRefList, example: [{ kind: "Namespace", name: "reports" }] },
+  unmeshedNamespaces: { description: "When no plaintext client was seen: application namespaces (not kube-*/istio-system) with running pods but no sidecar, which would be refused if they call these Services.", shape: ObjectRefList, example: [{ kind: "Namespace", name: "reports" }] },
   bypassedPorts: { description: "Ports of the servers the sidecar does not intercept (traffic.sidecar.istio.io/excludeInboundPorts, or includeInboundPorts not listing them): plaintext passes there, and mTLS is not enforced.", shape: StringList, example: ["bookinfo/reviews:9090 → 9090"] },
 });
 
@@ -216,13 +215,18 @@ function strictIndex(model: ClusterModel, ctx: MeshContext): StrictIndex {
     const byPolicy = new Map<string, Map<string, StrictService>>();
     const bypassed = new Map<string, Set<string>>();
     const policies = ctx.peerAuthentications.map((p) => p.item);
+    const servicesIn = new Map<string, Service[]>();
+    for (const svc of model.resources.services) {
+      const ns = svc.metadata.namespace ?? "default";
+      servicesIn.set(ns, [...(servicesIn.get(ns) ?? []), svc]);
+    }
     for (const pod of ctx.pods) {
       const m = ctx.members.get(podKey(pod));
       if (!m || m.sidecar === "none" || m.gateway) continue;
       const e = effectiveMtls(pod, policies, ctx.root);
       const ns = pod.metadata.namespace ?? "default";
-      for (const svc of model.resources.services) {
-        if ((svc.metadata.namespace ?? "default") !== ns || svc.spec.type === "ExternalName" || !matchesServiceSelector(svc.spec.selector, pod.metadata.labels)) continue;
+      for (const svc of servicesIn.get(ns) ?? []) {
+        if (svc.spec.type === "ExternalName" || !matchesServiceSelector(svc.spec.selector, pod.metadata.labels)) continue;
         for (const sp of svc.spec.ports ?? []) {
           const target = targetPortOn(pod, sp);
           if (target === undefined) continue;
@@ -256,15 +260,17 @@ function peerAuthenticationSubject(model: ClusterModel, ctx: MeshContext, { item
   const strict = [...(index.byPolicy.get(refKey(ref))?.values() ?? [])];
   const backends = strict.flatMap((s) => s.backends);
 
-  const consumers = new Map<string, Consumer>();
+  // Only pods outside the mesh can be refused; the control plane calls nothing in the data plane.
+  const refs = clientReferences(model, ctx);
+  const plaintextByPod = new Map<string, Consumer>();
   const refusedServices: ObjectRef[] = [];
   for (const s of strict) {
-    for (const c of consumersOf(model, s.service, s.backends, ctx.pods, ctx.domain)) {
-      if (!ctx.members.get(podKey(c.pod))?.inMesh) refusedServices.push(serviceRef(s.service));
-      if (!consumers.has(podKey(c.pod))) consumers.set(podKey(c.pod), c);
-    }
+    const key = `${s.service.metadata.namespace ?? "default"}/${s.service.metadata.name}`;
+    const callers = [...refusedByServer(model, s.backends).clients.filter((c) => !ctx.members.get(podKey(c.pod))?.inMesh), ...refs.flatMap((r) => r.get(key) ?? [])];
+    if (callers.length > 0) refusedServices.push(serviceRef(s.service));
+    for (const c of callers) if (!plaintextByPod.has(podKey(c.pod))) plaintextByPod.set(podKey(c.pod), c);
   }
-  const plaintext = [...consumers.values()].filter((c) => !ctx.members.get(podKey(c.pod))?.inMesh);
+  const plaintext = [...plaintextByPod.values()];
   const byWorkload = new Map<string, { group: WorkloadGroup; consumer: Consumer }>();
   for (const c of plaintext) {
     const group = model.workloadOf(c.pod);
@@ -272,7 +278,6 @@ function peerAuthenticationSubject(model: ClusterModel, ctx: MeshContext, { item
   }
   const resets = plaintext.map((c) => resetLines(model, c.pod));
   const refused = refusedByServer(model, backends);
-  const consumerWorkloads = new Set([...consumers.values()].map((c) => refKey(model.workloadOf(c.pod).ref)));
 
   const values: Record<string, unknown> = {
     "mesh.mode": (pa.spec.mtls?.mode ?? "UNSET").toUpperCase(),
@@ -280,13 +285,12 @@ function peerAuthenticationSubject(model: ClusterModel, ctx: MeshContext, { item
     "mesh.selector": hasSelector ? selectorToString(selectorLabels) : "",
     "mesh.strictServices": strict.map((s) => serviceRef(s.service)),
     "mesh.strictPorts": strict.flatMap((s) => [...s.ports]),
-    "mesh.consumersObserved": consumerWorkloads.size,
     "mesh.refusedServices": uniqueRefs(refusedServices),
     "mesh.plaintextClients": [...byWorkload.values()].map((w) => w.group.ref),
     "mesh.plaintextClientDetails": [...byWorkload.values()].map(({ group, consumer }) => `${workloadLabel(group)}: ${describeSource(consumer)}`),
     "mesh.plaintextRejections": refused.lines,
     "mesh.clientResetLines": resets.reduce((n, r) => n + r.count, 0),
-    "mesh.unmeshedNamespaces": strict.length > 0 && consumerWorkloads.size === 0 ? unmeshedNamespaces(ctx) : [],
+    "mesh.unmeshedNamespaces": strict.length > 0 && plaintext.length === 0 ? unmeshedNamespaces(ctx) : [],
     "mesh.bypassedPorts": [...(index.bypassed.get(refKey(ref)) ?? [])],
   };
   const policyEvidence = model.evidence(raw, pa.spec.mtls ? "spec.mtls.mode" : "spec", `${ref.namespace}/${ref.name}: mtls.mode ${values["mesh.mode"]}${hasSelector ? ` for ${values["mesh.selector"]}` : ""}`);
@@ -301,6 +305,14 @@ function peerAuthenticationSubject(model: ClusterModel, ctx: MeshContext, { item
   };
   const scopeRefs = uniqueRefs([...backends.map((p) => model.workloadOf(p).ref), ...plaintext.map((c) => model.workloadOf(c.pod).ref)]);
   return { kind: "PeerAuthentication", subject: ref, values, evidence, scope: scopeRefs };
+}
+
+/** Per pod outside the mesh (control plane aside): the Services it names, computed once per diagnosis. */
+function clientReferences(model: ClusterModel, ctx: MeshContext): Map<string, Consumer>[] {
+  return model.memo("mesh.clientReferences", () => {
+    const lookup = serviceLookup(model.resources.services, ctx.domain);
+    return ctx.pods.filter((p) => !ctx.members.get(podKey(p))?.inMesh && (p.metadata.namespace ?? "default") !== ctx.root).map((p) => serviceReferences(model, p, lookup));
+  });
 }
 
 function describeSource(c: Consumer): string {

@@ -1,11 +1,15 @@
 /**
  * Who calls a Service, as far as a snapshot can tell: pods whose environment
- * names it (`REVIEWS_URL=http://reviews.bookinfo:9080`), pods whose logs
- * mention it, and pods a server's sidecar refused (`filter_chain_not_found`
+ * names it (`ORDERS_API=http://api.shop.svc.cluster.local/v1`), pods whose
+ * logs mention it, and pods a server's sidecar refused (`filter_chain_not_found`
  * lines carry the client's address). Names count as Kubernetes DNS resolves
  * them: `name.ns`, `name.ns.svc`, `name.ns.svc.<domain>` from anywhere, the
- * bare `name` only from the Service's own namespace (and only in a URL or
- * before a port, where a bare word is a host), and the ClusterIPs.
+ * bare `name` only from the Service's own namespace (and only as a URL host
+ * or before a port, where a bare word is a host), and the ClusterIPs.
+ *
+ * Each candidate pod's environment and logs are tokenised once and the
+ * tokens looked up in an index of all Services, so the cost is linear in the
+ * size of the logs whatever the number of Services.
  */
 import type { Pod, Service } from "../../model/k8s.js";
 import type { ClusterModel, LogFile } from "../../model/model.js";
@@ -22,65 +26,79 @@ export interface Consumer {
   evidence: Evidence;
 }
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const svcKey = (s: Service) => `${s.metadata.namespace ?? "default"}/${s.metadata.name}`;
+
+export interface ServiceLookup {
+  byKey: ReadonlyMap<string, Service>;
+  byClusterIP: ReadonlyMap<string, Service>;
+  domain: string;
 }
 
-/** Matchers for the names of one Service, from inside and outside its namespace. */
-export interface ServiceNameMatcher {
-  /** From any namespace: name.ns[.svc[.domain]] and the ClusterIPs. */
-  anywhere: RegExp;
-  /** From the Service's namespace: also the bare name as a URL host or before a port. */
-  sameNamespace: RegExp;
+export function serviceLookup(services: readonly Service[], domain: string): ServiceLookup {
+  const selectable = services.filter((s) => s.spec.type !== "ExternalName");
+  const byClusterIP = new Map<string, Service>();
+  for (const s of selectable) for (const ip of [s.spec.clusterIP, ...(s.spec.clusterIPs ?? [])]) if (ip && ip !== "None") byClusterIP.set(ip, s);
+  return { byKey: new Map(selectable.map((s) => [svcKey(s), s])), byClusterIP, domain: domain.toLowerCase() };
 }
 
-export function serviceNameMatcher(svc: Service, domain: string): ServiceNameMatcher {
-  const name = escape(svc.metadata.name);
-  const ns = escape(svc.metadata.namespace ?? "default");
-  const qualified = String.raw`(?<![A-Za-z0-9.-])${name}\.${ns}(?:\.svc(?:\.${escape(domain)})?)?\.?(?![A-Za-z0-9-]|\.[A-Za-z0-9])`;
-  const ips = [svc.spec.clusterIP, ...(svc.spec.clusterIPs ?? [])].filter((ip): ip is string => !!ip && ip !== "None");
-  const ipAlternatives = [...new Set(ips)].map((ip) => String.raw`(?<![\d.])${escape(ip)}(?![\d])`);
-  const anywhere = [qualified, ...ipAlternatives].join("|");
-  const bare = String.raw`://${name}(?![A-Za-z0-9.-])|(?<![A-Za-z0-9.-])${name}:\d{1,5}(?!\d)`;
-  return { anywhere: new RegExp(anywhere), sameNamespace: new RegExp(`${anywhere}|${bare}`) };
-}
+// Dotted names (labels of letters, digits, dashes) and IPv4 addresses; bare words only as a URL host or before a port.
+const DOTTED = /(?<![A-Za-z0-9.-])([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){1,6})\.?(?![A-Za-z0-9-])/g;
+const BARE = /(?:\/\/([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?![A-Za-z0-9.-])|(?<![A-Za-z0-9.:/-])([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?):\d{1,5}(?!\d))/g;
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
-function mentions(text: string, matcher: ServiceNameMatcher, svcNamespace: string, fromNamespace: string): boolean {
-  return (fromNamespace === svcNamespace ? matcher.sameNamespace : matcher.anywhere).test(text);
-}
-
-function envReference(model: ClusterModel, pod: Pod, matcher: ServiceNameMatcher, svcNamespace: string): Evidence | undefined {
-  const ns = pod.metadata.namespace ?? "default";
-  const lists: ["containers" | "initContainers", typeof pod.spec.containers][] = [["containers", pod.spec.containers], ["initContainers", pod.spec.initContainers ?? []]];
-  for (const [field, containers] of lists) {
-    for (const [ci, c] of containers.entries()) {
-      for (const [ei, e] of (c.env ?? []).entries()) {
-        if (typeof e.value === "string" && mentions(e.value, matcher, svcNamespace, ns)) {
-          return model.evidence(pod, `spec.${field}[${ci}].env[${ei}]`, `${pod.metadata.name} ${c.name}: ${e.name}=${e.value}`);
-        }
-      }
+/** The Services a piece of text names, as seen from a pod of `fromNamespace`. */
+export function servicesNamed(text: string, fromNamespace: string, lookup: ServiceLookup): Service[] {
+  const found = new Map<string, Service>();
+  for (const m of text.matchAll(DOTTED)) {
+    const token = m[1]!.toLowerCase();
+    if (IPV4.test(token)) {
+      const s = lookup.byClusterIP.get(token);
+      if (s) found.set(svcKey(s), s);
+      continue;
     }
+    const [name, ns, ...rest] = token.split(".");
+    const suffix = rest.join(".");
+    if (suffix !== "" && suffix !== "svc" && suffix !== `svc.${lookup.domain}`) continue;
+    const s = lookup.byKey.get(`${ns}/${name}`);
+    if (s) found.set(svcKey(s), s);
   }
-  return undefined;
+  for (const m of text.matchAll(BARE)) {
+    const s = lookup.byKey.get(`${fromNamespace}/${m[1] ?? m[2]}`);
+    if (s) found.set(svcKey(s), s);
+  }
+  return [...found.values()];
 }
 
-/** The log files of a pod's own containers (the sidecar's access log would name every Service it routes to). */
+/** The log files of a pod's own containers (a sidecar's access log names every Service it routes to). */
 function appLogs(model: ClusterModel, pod: Pod): LogFile[] {
   return model.logs.filter((l) => l.namespace === (pod.metadata.namespace ?? "default") && l.pod === pod.metadata.name && l.container !== "istio-proxy" && l.container !== "linkerd-proxy");
 }
 
-function logReference(model: ClusterModel, pod: Pod, matcher: ServiceNameMatcher, svcNamespace: string): Evidence | undefined {
+/** Service key → the first place the pod names it: an env variable, else a log line. */
+export function serviceReferences(model: ClusterModel, pod: Pod, lookup: ServiceLookup): Map<string, Consumer> {
   const ns = pod.metadata.namespace ?? "default";
-  for (const f of appLogs(model, pod)) {
-    const i = f.lines.findIndex((l) => mentions(l, matcher, svcNamespace, ns));
-    if (i >= 0) return { file: f.path, line: i + 1, excerpt: clip(f.lines[i]!) };
+  const refs = new Map<string, Consumer>();
+  const add = (services: Service[], via: ConsumerSource, evidence: () => Evidence) => {
+    for (const s of services) if (!refs.has(svcKey(s))) refs.set(svcKey(s), { pod, via, evidence: evidence() });
+  };
+  const lists = [["containers", pod.spec.containers], ["initContainers", pod.spec.initContainers ?? []]] as const;
+  for (const [field, containers] of lists) {
+    containers.forEach((c, ci) => {
+      (c.env ?? []).forEach((e, ei) => {
+        if (typeof e.value !== "string" || e.value === "") return;
+        add(servicesNamed(e.value, ns, lookup), "env", () => model.evidence(pod, `spec.${field}[${ci}].env[${ei}]`, `${pod.metadata.name} ${c.name}: ${e.name}=${e.value}`));
+      });
+    });
   }
-  return undefined;
+  for (const f of appLogs(model, pod)) {
+    f.lines.forEach((line, i) => add(servicesNamed(line, ns, lookup), "logs", () => ({ file: f.path, line: i + 1, excerpt: clip(line) })));
+  }
+  return refs;
 }
 
 const REJECTED: SignalDefinition[] = meshSignals.filter((s) => s.id === "mesh.plaintext-rejected");
 
-/** Connections a server's sidecar refused for want of a matching (mTLS) filter chain: client pods by address, with the lines. */
+/** Connections the servers' sidecars refused for want of a matching (mTLS) filter chain: client pods by address, with the lines. */
 export function refusedByServer(model: ClusterModel, servers: readonly Pod[]): { clients: Consumer[]; lines: number; samples: Evidence[] } {
   const clients = new Map<string, Consumer>();
   let lines = 0;
@@ -96,36 +114,12 @@ export function refusedByServer(model: ClusterModel, servers: readonly Pod[]): {
         const evidence = { file: f.path, line: i + 1, excerpt: clip(line) };
         if (samples.length < 3) samples.push(evidence);
         const client = model.podByIP(hit.captures["remote"] ?? "");
-        if (client && !clients.has(`${client.metadata.namespace}/${client.metadata.name}`)) clients.set(`${client.metadata.namespace}/${client.metadata.name}`, { pod: client, via: "refused-by-server", evidence });
+        const key = client ? `${client.metadata.namespace ?? "default"}/${client.metadata.name}` : "";
+        if (client && !clients.has(key)) clients.set(key, { pod: client, via: "refused-by-server", evidence });
       });
     }
   }
   return { clients: [...clients.values()], lines, samples };
-}
-
-/**
- * Pods that call the Service according to their environment or logs, and
- * those its backends' sidecars refused. The backends themselves are not
- * their own clients.
- */
-export function consumersOf(model: ClusterModel, svc: Service, backends: readonly Pod[], candidates: readonly Pod[], domain: string): Consumer[] {
-  const svcNs = svc.metadata.namespace ?? "default";
-  const matcher = serviceNameMatcher(svc, domain);
-  const backendKeys = new Set(backends.map((p) => `${p.metadata.namespace}/${p.metadata.name}`));
-  const found = new Map<string, Consumer>();
-  for (const c of refusedByServer(model, backends).clients) found.set(`${c.pod.metadata.namespace}/${c.pod.metadata.name}`, c);
-  for (const pod of candidates) {
-    const key = `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`;
-    if (backendKeys.has(key) || found.has(key)) continue;
-    const env = envReference(model, pod, matcher, svcNs);
-    if (env) {
-      found.set(key, { pod, via: "env", evidence: env });
-      continue;
-    }
-    const log = logReference(model, pod, matcher, svcNs);
-    if (log) found.set(key, { pod, via: "logs", evidence: log });
-  }
-  return [...found.values()];
 }
 
 const RESET_SIGNALS: SignalDefinition[] = [...meshSignals.filter((s) => s.id.startsWith("client.")), ...envoySignals.filter((s) => s.id === "envoy.upstream-reset")];

@@ -24,7 +24,6 @@ import type { PeerAuthentication } from "../../model/crds.js";
 import type { Pod } from "../../model/k8s.js";
 import { podRef } from "../../model/pods.js";
 import type { ObjectRef } from "../../types/evidence.js";
-import type { IstioMembership } from "./sidecars.js";
 
 export type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";
 export const DEFAULT_ROOT_NAMESPACE = "istio-system";
@@ -126,81 +125,5 @@ export function effectiveMtls(pod: Pod, policies: readonly PeerAuthentication[],
   return e;
 }
 
-/** Whether STRICT applies to the pod on any port. */
-export function strictSomewhere(e: EffectiveMtls): boolean {
-  return e.mode === "STRICT" || Object.values(e.portModes).includes("STRICT");
-}
-
-export interface PlaintextClients {
-  namespace: string;
-  /** Why these pods send plaintext. */
-  reason: "namespace-not-in-mesh" | "pods-without-sidecar";
-  total: number;
-  /** Up to MAX_CLIENT_SAMPLES pods, for the message and the verify command. */
-  sample: ObjectRef[];
-}
-
-export interface StrictPlaintextRisk {
-  server: ObjectRef;
-  mtls: EffectiveMtls;
-  clients: PlaintextClients[];
-}
-
-export const MAX_CLIENT_SAMPLES = 5;
 /** Namespaces of cluster infrastructure: their pods rarely call application Services, and listing them would drown the real clients. */
 export const INFRASTRUCTURE_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "istio-system"]);
-
-/**
- * Groups the pods that would send plaintext by namespace: a namespace none of
- * whose pods is in the mesh is "namespace-not-in-mesh", otherwise its
- * outsiders are "pods-without-sidecar".
- */
-export function plaintextClients(members: readonly IstioMembership[]): PlaintextClients[] {
-  const byNs = new Map<string, IstioMembership[]>();
-  for (const m of members) {
-    const ns = m.pod.namespace ?? "default";
-    if (INFRASTRUCTURE_NAMESPACES.has(ns)) continue;
-    const list = byNs.get(ns);
-    if (list) list.push(m);
-    else byNs.set(ns, [m]);
-  }
-  const groups: PlaintextClients[] = [];
-  for (const [namespace, ms] of [...byNs].sort(([a], [b]) => a.localeCompare(b))) {
-    const outside = ms.filter((m) => !m.inMesh);
-    if (outside.length === 0) continue;
-    groups.push({
-      namespace,
-      reason: outside.length === ms.length ? "namespace-not-in-mesh" : "pods-without-sidecar",
-      total: outside.length,
-      sample: outside.slice(0, MAX_CLIENT_SAMPLES).map((m) => m.pod),
-    });
-  }
-  return groups;
-}
-
-/**
- * Server pods in the mesh that require mTLS (STRICT on some port), with the
- * groups of pods that would reach them in plaintext. A server without proxy
- * enforces nothing and is skipped, as is one whose every STRICT port bypasses
- * the sidecar.
- */
-export function strictPlaintextRisks(
-  pods: readonly Pod[],
-  members: ReadonlyMap<string, IstioMembership>,
-  policies: readonly PeerAuthentication[],
-  rootNamespace = DEFAULT_ROOT_NAMESPACE,
-): StrictPlaintextRisk[] {
-  const clients = plaintextClients([...members.values()]);
-  if (clients.length === 0) return [];
-  const risks: StrictPlaintextRisk[] = [];
-  for (const pod of pods) {
-    const m = members.get(`${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`);
-    if (!m?.inMesh || m.gateway) continue;
-    const mtls = effectiveMtls(pod, policies, rootNamespace);
-    if (!strictSomewhere(mtls)) continue;
-    const strictPorts = Object.entries(mtls.portModes).filter(([, v]) => v === "STRICT").map(([k]) => Number(k));
-    if (mtls.mode !== "STRICT" && strictPorts.every((p) => bypassesSidecar(mtls, p))) continue;
-    risks.push({ server: m.pod, mtls, clients });
-  }
-  return risks;
-}

@@ -149,10 +149,6 @@ export function linkerdMembership(pod: Pod, ns: Namespace | undefined): LinkerdM
   return m;
 }
 
-export function indexNamespaces(namespaces: readonly Namespace[]): Map<string, Namespace> {
-  return new Map(namespaces.map((n) => [n.metadata.name, n]));
-}
-
 /** Pods that can still run (terminal pods are never rescheduled and carry no traffic). */
 export function livePods(pods: readonly Pod[]): Pod[] {
   return pods.filter((p) => !isPodTerminal(p));
