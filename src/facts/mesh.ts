@@ -18,7 +18,6 @@
  * (cluster.local by default).
  */
 import { z } from "zod";
-import type { z as zod } from "zod";
 import { DestinationRule, PeerAuthentication, VirtualService } from "../model/crds.js";
 import type { Namespace, Pod, Service } from "../model/k8s.js";
 import type { ClusterModel, WorkloadGroup } from "../model/model.js";
@@ -37,8 +36,7 @@ import type { FactBuilder, SubjectFacts } from "./types.js";
 // The Istio CRD files are absent when Istio is not installed (the collector records the API as not served):
 // their subjects then simply do not exist, so the facts do not require them; a collection error is a note.
 const PA = ["resources/pods.json", "resources/services.json"];
-const VS: string[] = [];
-const DR: string[] = [];
+const SERVICES = ["resources/services.json"];
 const ISTIO_FILES = ["resources/peerauthentications.json", "resources/virtualservices.json", "resources/destinationrules.json"];
 const NS = ["resources/namespaces.json", "resources/pods.json"];
 
@@ -60,7 +58,7 @@ const peerAuthenticationFacts = declareFacts("mesh", "PeerAuthentication", PA, {
 const UndefinedSubset = z.object({ path: z.string(), host: z.string(), subset: z.string(), knownSubsets: StringList, destinationRules: StringList });
 const InvalidWeights = z.object({ path: z.string(), weights: z.array(z.number().nullable()), sum: z.number() });
 
-const virtualServiceFacts = declareFacts("mesh", "VirtualService", VS, {
+const virtualServiceFacts = declareFacts("mesh", "VirtualService", [], {
   hosts: { description: "The hosts the VirtualService routes (as written).", shape: StringList, example: ["reviews"], requires: [] },
   undefinedSubsets: {
     description: "Route destinations naming a subset that no DestinationRule visible from the VirtualService's namespace defines for the host (short hosts resolved against that namespace): Envoy has no such cluster and answers 503 NC.",
@@ -72,23 +70,23 @@ const virtualServiceFacts = declareFacts("mesh", "VirtualService", VS, {
     shape: z.array(InvalidWeights),
     example: [{ path: "spec.http[0]", weights: [80, 30], sum: 110 }],
   },
-  destinationServices: { description: "The Services the route destinations resolve to.", shape: ObjectRefList, example: [{ kind: "Service", namespace: "bookinfo", name: "reviews" }], requires: [...VS, "resources/services.json"] },
-  missingDestinationHosts: { description: "Destination hosts that are cluster names (….svc.<domain>) no Service has.", shape: StringList, example: ["rating.bookinfo.svc.cluster.local"], requires: [...VS, "resources/services.json"] },
-  noClusterLines: { description: "Sidecar and gateway log lines answering 503 NC cluster_not_found for this VirtualService's hosts.", shape: z.number(), example: 4, requires: VS },
+  destinationServices: { description: "The Services the route destinations resolve to.", shape: ObjectRefList, example: [{ kind: "Service", namespace: "bookinfo", name: "reviews" }], requires: SERVICES },
+  missingDestinationHosts: { description: "Destination hosts that are cluster names (….svc.<domain>) no Service has.", shape: StringList, example: ["rating.bookinfo.svc.cluster.local"], requires: SERVICES },
+  noClusterLines: { description: "Sidecar and gateway log lines answering 503 NC cluster_not_found for this VirtualService's hosts.", shape: z.number(), example: 4, requires: [] },
 });
 
 const FailoverGap = z.object({ path: z.string(), setting: z.string() });
 
-const destinationRuleFacts = declareFacts("mesh", "DestinationRule", DR, {
+const destinationRuleFacts = declareFacts("mesh", "DestinationRule", [], {
   host: { description: "The host as written.", shape: z.string(), example: "helloworld" },
   fqdn: { description: "The host resolved against the DestinationRule's namespace.", shape: z.string(), example: "helloworld.sample.svc.cluster.local" },
-  hostKind: { description: "service, missing (a cluster name no Service has), wildcard, wildcard-matches-nothing, or external (not a cluster name).", shape: z.string(), example: "service", requires: [...DR, "resources/services.json"] },
+  hostKind: { description: "service, missing (a cluster name no Service has), wildcard, wildcard-matches-nothing, or external (not a cluster name).", shape: z.string(), example: "service", requires: SERVICES },
   failoverWithoutOutlierDetection: {
     description: "Traffic policies (top level, per port, per subset) with locality failover or failoverPriority but no outlierDetection of their own or inherited: no endpoint is ever ejected, so traffic never fails over.",
     shape: z.array(FailoverGap),
     example: [{ path: "spec.trafficPolicy.loadBalancer.localityLbSetting", setting: "failover" }],
   },
-  service: { description: "The Service the host names, or null.", shape: ObjectRefShape.nullable(), example: { kind: "Service", namespace: "sample", name: "helloworld" }, requires: [...DR, "resources/services.json"] },
+  service: { description: "The Service the host names, or null.", shape: ObjectRefShape.nullable(), example: { kind: "Service", namespace: "sample", name: "helloworld" }, requires: SERVICES },
 });
 
 const MissingSidecar = z.object({ workload: ObjectRefShape, proxy: z.string(), pods: z.number(), of: z.number(), decidedBy: z.string() });
@@ -113,7 +111,7 @@ interface Parsed<T> {
 }
 
 /** CRDs parsed one by one, keeping the snapshot object (evidence points at it); misfits become notes. */
-function parseKept<T>(schema: zod.ZodType<T>, raws: readonly object[], file: string, notes: string[]): Parsed<T>[] {
+function parseKept<T>(schema: z.ZodType<T>, raws: readonly object[], file: string, notes: string[]): Parsed<T>[] {
   const out: Parsed<T>[] = [];
   raws.forEach((raw, i) => {
     const r = schema.safeParse(raw);

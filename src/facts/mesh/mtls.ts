@@ -1,6 +1,6 @@
 /**
- * Istio PeerAuthentication: the mTLS mode a workload accepts, and the
- * clients that would be refused by STRICT.
+ * Istio PeerAuthentication: the mTLS mode a workload accepts, per port, and
+ * the ports its sidecar does not intercept.
  *
  * Semantics (istio.io security reference, PeerAuthentication):
  * - a policy without selector in the root namespace (istio-system unless
