@@ -9,6 +9,7 @@ import { cniFacts } from "./cni.js";
 import { dnsFacts } from "./dns.js";
 import { gatewayFacts } from "./gateway.js";
 import { ingressFacts } from "./ingress.js";
+import { meshFacts } from "./mesh.js";
 import { nodeFacts } from "./node.js";
 import { policyFacts } from "./policy.js";
 import { proxyFacts } from "./proxy.js";
@@ -16,7 +17,7 @@ import { serviceFacts } from "./service.js";
 import { workloadFacts } from "./workload.js";
 import type { FactBuilder, FactDefinition, SubjectFacts, SubjectKind } from "./types.js";
 
-export const FACT_BUILDERS: readonly FactBuilder[] = [serviceFacts, workloadFacts, nodeFacts, dnsFacts, proxyFacts, cniFacts, policyFacts, ingressFacts, gatewayFacts];
+export const FACT_BUILDERS: readonly FactBuilder[] = [serviceFacts, workloadFacts, nodeFacts, dnsFacts, proxyFacts, cniFacts, policyFacts, ingressFacts, gatewayFacts, meshFacts];
 
 export const FACT_DEFINITIONS: ReadonlyMap<string, FactDefinition> = new Map(
   FACT_BUILDERS.flatMap((b) => b.facts).map((f) => [f.name, f]),

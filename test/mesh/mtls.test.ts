@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PeerAuthentication } from "../../src/model/crds.js";
-import { effectiveMtls, strictPlaintextRisks } from "../../src/facts/mesh/mtls.js";
-import { istioMembership } from "../../src/facts/mesh/sidecars.js";
+import { bypassesSidecar, effectiveMtls } from "../../src/facts/mesh/mtls.js";
 import { ofKind, yamlDocs } from "../helpers/manifests.js";
-import { meshPod, namespace } from "./_pods.js";
+import { meshPod } from "./_pods.js";
 
 // Policies in the shapes of istio.io's "Mutual TLS Migration" and PeerAuthentication reference.
 const POLICIES = `
@@ -75,46 +74,17 @@ describe("effective PeerAuthentication mode", () => {
     expect(effectiveMtls(meshPod("ledger-1", "finance", { proxy: "istio" }), other).levels.map((l) => l.level)).toEqual(["mesh"]);
   });
 
+  it("reads includeInboundPorts as the only ports intercepted (\"\" none, * all)", () => {
+    const none = effectiveMtls(meshPod("ingress-1", "finance", { proxy: "istio", annotations: { "traffic.sidecar.istio.io/includeInboundPorts": "" } }), policies);
+    expect(bypassesSidecar(none, 443)).toBe(true);
+    const some = effectiveMtls(meshPod("ingress-1", "finance", { proxy: "istio", annotations: { "traffic.sidecar.istio.io/includeInboundPorts": "8080" } }), policies);
+    expect([bypassesSidecar(some, 8080), bypassesSidecar(some, 9090)]).toEqual([false, true]);
+    const all = effectiveMtls(meshPod("ingress-1", "finance", { proxy: "istio", annotations: { "traffic.sidecar.istio.io/includeInboundPorts": "*" } }), policies);
+    expect(bypassesSidecar(all, 9090)).toBe(false);
+  });
+
   it("reads excludeInboundPorts as ports that bypass the sidecar", () => {
     const pod = meshPod("payments-1", "finance", { proxy: "istio", annotations: { "traffic.sidecar.istio.io/excludeInboundPorts": "8081, 9000,abc" } });
     expect(effectiveMtls(pod, policies).bypassedPorts).toEqual([8081, 9000]);
-  });
-});
-
-describe("STRICT servers and plaintext clients", () => {
-  const namespaces = new Map(
-    [namespace("finance", { "istio-injection": "enabled" }), namespace("reports"), namespace("shop", { "istio-injection": "enabled" }), namespace("kube-system")].map((n) => [n.metadata.name, n]),
-  );
-  const pods = [
-    meshPod("payments-1", "finance", { proxy: "istio" }),
-    meshPod("ledger-1", "finance", { proxy: "istio" }),
-    meshPod("cron-1", "reports"),
-    meshPod("cron-2", "reports"),
-    meshPod("web-1", "shop", { proxy: "istio" }),
-    meshPod("web-2", "shop"),
-    meshPod("coredns-5d78c9869d-x2k4q", "kube-system"),
-  ];
-  const members = new Map(pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, istioMembership(p, namespaces.get(p.metadata.namespace!))]));
-
-  it("lists, per STRICT meshed server, the namespaces whose pods would connect in plaintext", () => {
-    const risks = strictPlaintextRisks(pods, members, policies);
-    expect(risks.map((r) => r.server.name)).toEqual(["payments-1", "ledger-1"]);
-    expect(risks[0]!.clients).toEqual([
-      { namespace: "reports", reason: "namespace-not-in-mesh", total: 2, sample: [{ kind: "Pod", namespace: "reports", name: "cron-1" }, { kind: "Pod", namespace: "reports", name: "cron-2" }] },
-      { namespace: "shop", reason: "pods-without-sidecar", total: 1, sample: [{ kind: "Pod", namespace: "shop", name: "web-2" }] },
-    ]);
-  });
-
-  it("stays clean when every workload pod is in the mesh", () => {
-    const meshed = pods.filter((p) => p.metadata.namespace !== "reports" && p.metadata.name !== "web-2");
-    const m = new Map([...members].filter(([k]) => !k.startsWith("reports/") && k !== "shop/web-2"));
-    expect(strictPlaintextRisks(meshed, m, policies)).toEqual([]);
-  });
-
-  it("skips a STRICT pod without sidecar (nothing enforces it) and a PERMISSIVE one", () => {
-    const unmeshed = meshPod("batch-1", "finance", { labels: { "sidecar.istio.io/inject": "false" } });
-    const all = [...pods, unmeshed];
-    const m = new Map([...members, ["finance/batch-1", istioMembership(unmeshed, namespaces.get("finance"))]]);
-    expect(strictPlaintextRisks(all, m, policies).map((r) => r.server.name)).toEqual(["payments-1", "ledger-1"]);
   });
 });

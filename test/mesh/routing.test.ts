@@ -108,6 +108,36 @@ spec:
     expect(analyzeVirtualService(vs[0]!, drs, services).destinations.map((d) => d.result)).toEqual(["no-destination-rule", "service-not-found", "ok"]);
   });
 
+  it("does not see a DestinationRule exported only to its own namespace from another one", () => {
+    const { vs, drs, services } = load(`
+---
+apiVersion: networking.istio.io/v1beta1
+kind: DestinationRule
+metadata: {name: ratings, namespace: bookinfo}
+spec:
+  host: ratings.bookinfo.svc.cluster.local
+  exportTo: ["."]
+  subsets: [{name: v1, labels: {version: v1}}]
+---
+apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: ratings, namespace: shop}
+spec:
+  hosts: [ratings.bookinfo.svc.cluster.local]
+  http:
+  - route: [{destination: {host: ratings.bookinfo.svc.cluster.local, subset: v1}}]
+`);
+    expect(analyzeVirtualService(vs[0]!, drs, services).destinations[0]!.result).toBe("no-destination-rule");
+    const own = ofKind(yamlDocs(`apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: ratings, namespace: bookinfo}
+spec:
+  http:
+  - route: [{destination: {host: ratings, subset: v1}}]
+`), "VirtualService", VirtualService);
+    expect(analyzeVirtualService(own[0]!, drs, services).destinations[0]!.result).toBe("ok");
+  });
+
   it("finds a subset through a namespace wildcard DestinationRule in another namespace", () => {
     const { vs, drs, services } = load(`
 ---
@@ -129,7 +159,7 @@ spec:
     expect(analyzeVirtualService(vs[0]!, drs, services).destinations[0]).toMatchObject({ result: "ok", destinationRules: [{ name: "all-bookinfo" }] });
   });
 
-  it("flags weights that do not sum to 100 and destinations left without weight, but not all-omitted or single ones", () => {
+  it("flags weights that do not sum to 100, counting a destination without weight as 0, but not all-omitted or single ones", () => {
     const { vs, drs, services } = load(`
 ---
 apiVersion: networking.istio.io/v1beta1
@@ -149,6 +179,9 @@ spec:
     - {destination: {host: reviews, subset: v2}}
   - route:
     - {destination: {host: reviews, subset: v3}, weight: 40}
+  - route:
+    - {destination: {host: reviews, subset: v1}, weight: 100}
+    - {destination: {host: reviews, subset: v2}}
   tcp:
   - route:
     - {destination: {host: reviews, port: {number: 9080}}, weight: 10}
@@ -156,8 +189,9 @@ spec:
 `);
     expect(analyzeVirtualService(vs[0]!, drs, services).weights.map((w) => [w.path, w.weights, w.sum, w.problem])).toEqual([
       ["spec.http[0]", [80, 30], 110, "sum-not-100"],
-      ["spec.http[1]", [90, null], 90, "weights-partially-set"],
+      ["spec.http[1]", [90, null], 90, "sum-not-100"],
       ["spec.http[2]", [null, null], 0, undefined],
+      ["spec.http[4]", [100, null], 100, undefined],
       ["spec.tcp[0]", [10, 10], 20, "sum-not-100"],
     ]);
   });

@@ -27,6 +27,10 @@ describe("Istio injection policy and mismatches", () => {
     ["a disabled namespace beats the pod label", meshPod("old-1", "legacy", { labels: { "sidecar.istio.io/inject": "true" }, proxy: "istio" }), disabled, false, "sidecar-unexpected", /istio-injection=disabled/],
     ["sidecar left over after the label was removed", meshPod("web-9", "tools", { proxy: "istio" }), plain, false, "sidecar-unexpected", /not labelled/],
     ["hostNetwork pods are never injected", meshPod("agent-1", "shop", { hostNetwork: true }), enabled, false, undefined, /hostNetwork/],
+    ["kube-system is never injected, whatever its labels", meshPod("coredns-1", "kube-system"), namespace("kube-system", { "istio-injection": "enabled" }), false, undefined, /ignores namespace kube-system/],
+    ["any non-true annotation value opts out (injectRequired)", meshPod("job-3", "shop", { annotations: { "sidecar.istio.io/inject": "no" } }), enabled, false, undefined, /pod annotation sidecar.istio.io\/inject=no/],
+    ["the label wins over the annotation", meshPod("job-4", "shop", { labels: { "sidecar.istio.io/inject": "true" }, annotations: { "sidecar.istio.io/inject": "false" } }), enabled, true, "sidecar-missing", /istio-injection=enabled/],
+    ["a pod revision label opts in without a namespace label", meshPod("api-3", "tools", { labels: { "istio.io/rev": "canary" } }), plain, true, "sidecar-missing", /pod label istio.io\/rev=canary/],
   ];
   for (const [name, pod, ns, expected, mismatch, why] of cases) {
     it(name, () => {
@@ -73,6 +77,12 @@ describe("Linkerd injection", () => {
     expect(m).toMatchObject({ injectionExpected: false });
     expect(m.mismatch).toBeUndefined();
     expect(linkerdMembership(meshPod("old-1", "legacy", { proxy: "linkerd" }), namespace("legacy", {}, { "linkerd.io/inject": "disabled" })).mismatch).toBe("proxy-unexpected");
+  });
+
+  it("knows the namespaces the Linkerd webhook skips", () => {
+    const skipped = namespace("legacy", { "config.linkerd.io/admission-webhooks": "disabled" }, { "linkerd.io/inject": "enabled" });
+    expect(linkerdMembership(meshPod("web-1", "legacy"), skipped)).toMatchObject({ injectionExpected: false, decidedBy: "the Linkerd injector skips namespace legacy" });
+    expect(linkerdMembership(meshPod("coredns-1", "kube-system"), namespace("kube-system", {}, { "linkerd.io/inject": "enabled" })).mismatch).toBeUndefined();
   });
 
   it("stays quiet about pods Linkerd does not concern", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type IptablesDump, parseIptables } from "../../src/model/parsers/iptables.js";
 import { SharedIptablesParse, sameDump } from "../../src/model/parsers/iptables-shared.js";
-import { realdata } from "./_realdata.js";
+import { realdata } from "../helpers/realdata.js";
 
 const FLANNEL = "iptables/real_iptables-save_kubeadm1.32_flannel.txt";
 const OVERALL = "iptables/kubeproxy_iptables_TestOverallIPTablesRules.txt";

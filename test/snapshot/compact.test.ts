@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { buildModel } from "../../src/model/build.js";
 import { iptablesCompactor } from "../../src/model/parsers/iptables-shared.js";
 import { readSnapshot } from "../../src/snapshot/reader.js";
-import { realdata } from "../parsers/_realdata.js";
+import { realdata } from "../helpers/realdata.js";
 import { makeTgz, MINIMAL_PODS } from "../helpers/tar.js";
 
 const DUMP = realdata("iptables/real_iptables-save_kubeadm1.32_flannel.txt");

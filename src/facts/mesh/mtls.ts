@@ -1,6 +1,6 @@
 /**
- * Istio PeerAuthentication: the mTLS mode a workload accepts, and the
- * clients that would be refused by STRICT.
+ * Istio PeerAuthentication: the mTLS mode a workload accepts, per port, and
+ * the ports its sidecar does not intercept.
  *
  * Semantics (istio.io security reference, PeerAuthentication):
  * - a policy without selector in the root namespace (istio-system unless
@@ -15,14 +15,15 @@
  *   workload's (container) port numbers; UNSET there inherits the workload mode;
  * - STRICT accepts only mTLS: a client without sidecar (and not in ambient
  *   mode) sends plaintext and its connections are reset, except on ports the
- *   server's sidecar does not intercept (annotation
- *   `traffic.sidecar.istio.io/excludeInboundPorts`), which bypass mTLS altogether.
+ *   server's sidecar does not intercept (annotations
+ *   `traffic.sidecar.istio.io/excludeInboundPorts`, or
+ *   `traffic.sidecar.istio.io/includeInboundPorts` not listing them), which
+ *   bypass mTLS altogether.
  */
 import type { PeerAuthentication } from "../../model/crds.js";
 import type { Pod } from "../../model/k8s.js";
 import { podRef } from "../../model/pods.js";
 import type { ObjectRef } from "../../types/evidence.js";
-import type { IstioMembership } from "./sidecars.js";
 
 export type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";
 export const DEFAULT_ROOT_NAMESPACE = "istio-system";
@@ -45,6 +46,13 @@ export interface EffectiveMtls {
   portModes: Record<string, MtlsMode>;
   /** Ports whose inbound traffic bypasses the sidecar (excludeInboundPorts): no mTLS enforced there. */
   bypassedPorts: number[];
+  /** When includeInboundPorts is set (and not `*`): the only ports the sidecar intercepts. */
+  interceptedOnly?: number[];
+}
+
+/** Whether inbound traffic to a port reaches the sidecar at all (and so whether mTLS is enforced on it). */
+export function bypassesSidecar(e: EffectiveMtls, port: number): boolean {
+  return e.bypassedPorts.includes(port) || (e.interceptedOnly !== undefined && !e.interceptedOnly.includes(port));
 }
 
 function writtenMode(pa: PeerAuthentication): string {
@@ -68,12 +76,21 @@ function selects(pa: PeerAuthentication, pod: Pod): boolean {
   return Object.entries(pa.spec.selector?.matchLabels ?? {}).every(([k, v]) => pod.metadata.labels[k] === v);
 }
 
-export function excludedInboundPorts(pod: Pod): number[] {
-  const raw = pod.metadata.annotations["traffic.sidecar.istio.io/excludeInboundPorts"] ?? "";
+function portList(raw: string): number[] {
   return raw
     .split(",")
     .map((p) => Number(p.trim()))
     .filter((n) => Number.isInteger(n) && n > 0 && n < 65536);
+}
+
+export function excludedInboundPorts(pod: Pod): number[] {
+  return portList(pod.metadata.annotations["traffic.sidecar.istio.io/excludeInboundPorts"] ?? "");
+}
+
+/** includeInboundPorts: absent or `*` intercepts every port; otherwise only those listed ("" none). */
+export function interceptedInboundPorts(pod: Pod): number[] | undefined {
+  const raw = pod.metadata.annotations["traffic.sidecar.istio.io/includeInboundPorts"];
+  return raw === undefined || raw.trim() === "*" ? undefined : portList(raw);
 }
 
 export function effectiveMtls(pod: Pod, policies: readonly PeerAuthentication[], rootNamespace = DEFAULT_ROOT_NAMESPACE): EffectiveMtls {
@@ -103,84 +120,10 @@ export function effectiveMtls(pod: Pod, policies: readonly PeerAuthentication[],
   }
   const e: EffectiveMtls = { pod: podRef(pod), mode, levels, portModes, bypassedPorts: excludedInboundPorts(pod) };
   if (decidedBy) e.decidedBy = decidedBy;
+  const intercepted = interceptedInboundPorts(pod);
+  if (intercepted) e.interceptedOnly = intercepted;
   return e;
 }
 
-/** Whether STRICT applies to the pod on any port. */
-export function strictSomewhere(e: EffectiveMtls): boolean {
-  return e.mode === "STRICT" || Object.values(e.portModes).includes("STRICT");
-}
-
-export interface PlaintextClients {
-  namespace: string;
-  /** Why these pods send plaintext. */
-  reason: "namespace-not-in-mesh" | "pods-without-sidecar";
-  total: number;
-  /** Up to MAX_CLIENT_SAMPLES pods, for the message and the verify command. */
-  sample: ObjectRef[];
-}
-
-export interface StrictPlaintextRisk {
-  server: ObjectRef;
-  mtls: EffectiveMtls;
-  clients: PlaintextClients[];
-}
-
-export const MAX_CLIENT_SAMPLES = 5;
 /** Namespaces of cluster infrastructure: their pods rarely call application Services, and listing them would drown the real clients. */
 export const INFRASTRUCTURE_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "istio-system"]);
-
-/**
- * Groups the pods that would send plaintext by namespace: a namespace none of
- * whose pods is in the mesh is "namespace-not-in-mesh", otherwise its
- * outsiders are "pods-without-sidecar".
- */
-export function plaintextClients(members: readonly IstioMembership[]): PlaintextClients[] {
-  const byNs = new Map<string, IstioMembership[]>();
-  for (const m of members) {
-    const ns = m.pod.namespace ?? "default";
-    if (INFRASTRUCTURE_NAMESPACES.has(ns)) continue;
-    const list = byNs.get(ns);
-    if (list) list.push(m);
-    else byNs.set(ns, [m]);
-  }
-  const groups: PlaintextClients[] = [];
-  for (const [namespace, ms] of [...byNs].sort(([a], [b]) => a.localeCompare(b))) {
-    const outside = ms.filter((m) => !m.inMesh);
-    if (outside.length === 0) continue;
-    groups.push({
-      namespace,
-      reason: outside.length === ms.length ? "namespace-not-in-mesh" : "pods-without-sidecar",
-      total: outside.length,
-      sample: outside.slice(0, MAX_CLIENT_SAMPLES).map((m) => m.pod),
-    });
-  }
-  return groups;
-}
-
-/**
- * Server pods in the mesh that require mTLS (STRICT on some port), with the
- * groups of pods that would reach them in plaintext. A server without proxy
- * enforces nothing and is skipped, as is one whose every STRICT port bypasses
- * the sidecar.
- */
-export function strictPlaintextRisks(
-  pods: readonly Pod[],
-  members: ReadonlyMap<string, IstioMembership>,
-  policies: readonly PeerAuthentication[],
-  rootNamespace = DEFAULT_ROOT_NAMESPACE,
-): StrictPlaintextRisk[] {
-  const clients = plaintextClients([...members.values()]);
-  if (clients.length === 0) return [];
-  const risks: StrictPlaintextRisk[] = [];
-  for (const pod of pods) {
-    const m = members.get(`${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`);
-    if (!m?.inMesh || m.gateway) continue;
-    const mtls = effectiveMtls(pod, policies, rootNamespace);
-    if (!strictSomewhere(mtls)) continue;
-    const strictPorts = Object.entries(mtls.portModes).filter(([, v]) => v === "STRICT").map(([k]) => Number(k));
-    if (mtls.mode !== "STRICT" && strictPorts.every((p) => mtls.bypassedPorts.includes(p))) continue;
-    risks.push({ server: m.pod, mtls, clients });
-  }
-  return risks;
-}

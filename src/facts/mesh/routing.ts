@@ -13,10 +13,12 @@
  *   `*.shop.svc.cluster.local`); otherwise Envoy has no such cluster and
  *   requests fail with 503 NR/NC;
  * - route weights: one destination takes all traffic whatever its weight;
- *   with several, a destination without weight gets weight 0, and the weights
- *   must sum to 100 (older releases reject anything else; newer ones
- *   normalise, which still rarely matches intent). Omitting every weight is
- *   accepted;
+ *   with several, a destination without weight gets weight 0, and once any
+ *   weight is set they must sum to 100 (istiod's validation: "total
+ *   destination weight N != 100"; releases that normalise instead still send
+ *   a split nobody meant). Omitting every weight is accepted;
+ * - a DestinationRule is visible to every namespace unless its `exportTo`
+ *   says otherwise (`.` its own namespace, `*` all, or namespace names);
  * - locality failover (`localityLbSetting.failover` or `failoverPriority`)
  *   only happens when `outlierDetection` is configured: without it no host
  *   is ever ejected, so traffic never fails over. Subset and port-level
@@ -59,8 +61,20 @@ function drHost(dr: DestinationRule, domain: string): string {
   return resolveIstioHost(dr.spec.host, dr.metadata.namespace ?? "default", domain);
 }
 
-/** The DestinationRules that apply to a host: exact ones, else those of the most specific wildcard. */
-export function destinationRulesFor(fqdn: string, rules: readonly DestinationRule[], domain = DEFAULT_CLUSTER_DOMAIN): DestinationRule[] {
+/** Whether a DestinationRule's exportTo lets a namespace see it (absent: every namespace). */
+export function exportedTo(dr: DestinationRule, namespace: string): boolean {
+  const exportTo = (dr.spec as { exportTo?: unknown }).exportTo;
+  if (!Array.isArray(exportTo) || exportTo.length === 0) return true;
+  const own = dr.metadata.namespace ?? "default";
+  return exportTo.some((e) => e === "*" || e === namespace || (e === "." && own === namespace));
+}
+
+/**
+ * The DestinationRules that apply to a host as seen from a namespace: exact
+ * ones, else those of the most specific wildcard, among those exported to it.
+ */
+export function destinationRulesFor(fqdn: string, rules: readonly DestinationRule[], domain = DEFAULT_CLUSTER_DOMAIN, fromNamespace?: string): DestinationRule[] {
+  if (fromNamespace !== undefined) rules = rules.filter((r) => exportedTo(r, fromNamespace));
   const exact = rules.filter((r) => drHost(r, domain) === fqdn);
   if (exact.length > 0) return exact;
   const wild = rules.filter((r) => hostCovers(drHost(r, domain), fqdn));
@@ -85,8 +99,9 @@ export interface DestinationCheck {
 export interface WeightCheck {
   path: string;
   weights: (number | null)[];
+  /** The sum Istio checks: a destination without weight counts 0. */
   sum: number;
-  problem?: "sum-not-100" | "weights-partially-set";
+  problem?: "sum-not-100";
 }
 
 export interface VirtualServiceAnalysis {
@@ -105,7 +120,7 @@ function routeLists(vs: VirtualService): { path: string; route: RouteDestination
 
 function checkDestination(d: RouteDestination, path: string, namespace: string, rules: readonly DestinationRule[], services: ServiceIndex): DestinationCheck {
   const fqdn = resolveIstioHost(d.destination.host, namespace, services.domain);
-  const drs = destinationRulesFor(fqdn, rules, services.domain);
+  const drs = destinationRulesFor(fqdn, rules, services.domain, namespace);
   const knownSubsets = [...new Set(drs.flatMap((r) => (r.spec.subsets ?? []).map((s) => s.name)))];
   const check: DestinationCheck = { path, host: d.destination.host, fqdn, result: "ok", destinationRules: drs.map(drRef), knownSubsets };
   if (d.destination.subset) check.subset = d.destination.subset;
@@ -122,10 +137,8 @@ function checkWeights(path: string, route: readonly RouteDestination[]): WeightC
   const set = weights.filter((w): w is number => w !== null);
   const sum = set.reduce((a, b) => a + b, 0);
   const check: WeightCheck = { path, weights, sum };
-  if (set.length === 0) return check;
-  if (set.length < weights.length) return { ...check, problem: "weights-partially-set" };
-  if (sum !== 100) return { ...check, problem: "sum-not-100" };
-  return check;
+  if (set.length === 0 || sum === 100) return check;
+  return { ...check, problem: "sum-not-100" };
 }
 
 export function analyzeVirtualService(vs: VirtualService, rules: readonly DestinationRule[], services: ServiceIndex): VirtualServiceAnalysis {
