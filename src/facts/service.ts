@@ -14,7 +14,7 @@ import { z } from "zod";
 import { clip, type Evidence, type ObjectRef } from "../types/evidence.js";
 import type { ClusterModel } from "../model/model.js";
 import type { Pod, Service, ServicePort } from "../model/k8s.js";
-import { matchesServiceSelector, selectorToString } from "../model/selectors.js";
+import { matchesServiceSelector, nearestByLabels, selectorToString } from "../model/selectors.js";
 import { declaredPorts, formatPort, isPodReady, isPodTerminal, podRef } from "../model/pods.js";
 import { podIPs } from "../model/build.js";
 import { ipInCidr } from "../model/cidr.js";
@@ -110,10 +110,10 @@ function serviceSubject(model: ClusterModel, svc: Service, podCidrs: string[], c
   evidence["service.matchingPodCount"] = [selectorEvidence];
   evidence["service.hasSelector"] = [selectorEvidence];
 
-  const nearest = hasSelector && matching.length === 0 ? nearestPods(candidates, selector) : { pods: [], mismatch: null };
-  values["service.nearestPods"] = nearest.pods.map(podRef);
+  const nearest = hasSelector && matching.length === 0 ? nearestByLabels(candidates, selector) : { items: [], mismatch: null };
+  values["service.nearestPods"] = nearest.items.slice(0, 5).map(podRef);
   values["service.selectorMismatch"] = nearest.mismatch;
-  evidence["service.selectorMismatch"] = [selectorEvidence, ...nearest.pods.slice(0, 3).map((p) => model.evidence(p, "metadata.labels", `${p.metadata.name} labels: ${selectorToString(p.metadata.labels)}`))];
+  evidence["service.selectorMismatch"] = [selectorEvidence, ...nearest.items.slice(0, 3).map((p) => model.evidence(p, "metadata.labels", `${p.metadata.name} labels: ${selectorToString(p.metadata.labels)}`))];
   const elsewhere = hasSelector && matching.length === 0
     ? model.resources.pods.filter((p) => (p.metadata.namespace ?? "default") !== ns && !isPodTerminal(p) && matchesServiceSelector(selector, p.metadata.labels))
     : [];
@@ -174,44 +174,6 @@ function podStatusLine(p: Pod): string {
 
 function formatServicePort(p: ServicePort): string {
   return `${p.name ? `${p.name}:` : ""}${p.port}→${p.targetPort ?? p.port}/${p.protocol ?? "TCP"}`;
-}
-
-/** How close a label value is to the wanted one: a typo or a prefix/suffix variant scores above an unrelated value. */
-function valueSimilarity(want: string, have: string): number {
-  if (want === have) return 2;
-  if (want.includes(have) || have.includes(want) || editDistance(want, have) <= Math.max(2, Math.floor(want.length / 3))) return 1.5;
-  return 1;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 8) return 99;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-/** The pods that match the most selector labels, and the first label they get wrong. */
-function nearestPods(candidates: readonly Pod[], selector: Record<string, string>): { pods: Pod[]; mismatch: { label: string; expected: string; actual: string | null } | null } {
-  const keys = Object.keys(selector);
-  let best = 0;
-  let pods: Pod[] = [];
-  for (const p of candidates) {
-    // Sharing a label key (even with another value) makes a pod a plausible intended target.
-    const score = keys.reduce((n, k) => n + (Object.hasOwn(p.metadata.labels, k) ? valueSimilarity(selector[k]!, p.metadata.labels[k]!) : 0), 0);
-    if (score === 0) continue;
-    if (score > best) {
-      best = score;
-      pods = [p];
-    } else if (score === best) pods.push(p);
-  }
-  const first = pods[0];
-  if (!first) return { pods: [], mismatch: null };
-  const label = keys.find((k) => first.metadata.labels[k] !== selector[k])!;
-  return { pods: pods.slice(0, 5), mismatch: { label, expected: selector[label]!, actual: first.metadata.labels[label] ?? null } };
 }
 
 export interface EndpointView {

@@ -8,47 +8,22 @@
  */
 import type { LabelSelector, NetworkPolicyPeer, NetworkPolicyPort, Pod } from "../../model/k8s.js";
 import type { ClusterModel } from "../../model/model.js";
-import { type Labels, isEmptyLabelSelector, matchesLabelSelector, selectorToString } from "../../model/selectors.js";
+import { type LabelMismatch, type Labels, isEmptyLabelSelector, isNearMissValue, matchesLabelSelector, nearestByLabels, selectorToString } from "../../model/selectors.js";
 import { podRef } from "../../model/pods.js";
 import type { Evidence, ObjectRef } from "../../types/evidence.js";
 import { NAMESPACE_NAME_LABEL, describePeer, describePorts, type CompiledPolicy, type CompiledRule, type PolicyIndex } from "../netpol/index.js";
 import { resolveNamedPort, toProtocol, type ContainerPortInfo } from "../netpol/ports.js";
 
 export interface SelectorProblem {
-  /** The first selector label the nearest pods lack, and the value they carry instead (null: absent). */
-  mismatch: { label: string; expected: string; actual: string | null } | null;
+  mismatch: LabelMismatch | null;
   nearestPods: ObjectRef[];
   /** The nearest pods' labels for the selector's keys, e.g. `app=web`. */
   nearestLabels: string[];
 }
 
-/** Pods of a namespace in the snapshot, terminal ones included: a Job's finished pods show what a selector is meant for. */
-function podsOf(model: ClusterModel, namespace: string): readonly Pod[] {
-  return model.podsInNamespace(namespace);
-}
-
 function workloadTemplatesMatch(model: ClusterModel, namespace: string, selector: LabelSelector): boolean {
   const workloads = [...model.resources.deployments, ...model.resources.statefulsets, ...model.resources.daemonsets];
   return workloads.some((w) => (w.metadata.namespace ?? "default") === namespace && matchesLabelSelector(selector, w.spec.template?.metadata?.labels ?? {}));
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 8) return 99;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-/** How close a label value is to the wanted one: equal 2, a typo or prefix/suffix variant 1.5, present 1. */
-function similarity(want: string, have: string | undefined): number {
-  if (have === undefined) return 0;
-  if (want === have) return 2;
-  if (want.includes(have) || have.includes(want) || editDistance(want, have) <= Math.max(2, Math.floor(want.length / 3))) return 1.5;
-  return 1;
 }
 
 /**
@@ -58,24 +33,16 @@ function similarity(want: string, have: string | undefined): number {
  */
 export function selectorMatchesNothing(model: ClusterModel, namespace: string, selector: LabelSelector): SelectorProblem | null {
   if (isEmptyLabelSelector(selector)) return null;
-  const pods = podsOf(model, namespace);
+  const pods = model.podsInNamespace(namespace);
   if (pods.length === 0) return null;
   if (pods.some((p) => matchesLabelSelector(selector, p.metadata.labels))) return null;
   if (workloadTemplatesMatch(model, namespace, selector)) return null;
-  const wanted = Object.entries(selector.matchLabels ?? {});
-  let best = 0;
-  let nearest: Pod[] = [];
-  for (const p of pods) {
-    const score = wanted.reduce((s, [k, v]) => s + similarity(v, p.metadata.labels[k]), 0);
-    if (score > best) { best = score; nearest = [p]; }
-    else if (score === best && score > 0) nearest.push(p);
-  }
-  const first = nearest[0];
-  const missing = first ? wanted.find(([k, v]) => first.metadata.labels[k] !== v) : undefined;
-  const keys = [...wanted.map(([k]) => k), ...(selector.matchExpressions ?? []).map((e) => e.key)];
-  const nearestLabels = [...new Set(nearest.flatMap((p) => keys.filter((k) => k in p.metadata.labels).map((k) => `${k}=${p.metadata.labels[k]}`)))];
+  const wanted = selector.matchLabels ?? {};
+  const { items: nearest, mismatch } = nearestByLabels(pods, wanted);
+  const keys = [...Object.keys(wanted), ...(selector.matchExpressions ?? []).map((e) => e.key)];
+  const nearestLabels = [...new Set(nearest.flatMap((p) => keys.filter((k) => Object.hasOwn(p.metadata.labels, k)).map((k) => `${k}=${p.metadata.labels[k]}`)))];
   return {
-    mismatch: missing ? { label: missing[0], expected: missing[1], actual: first!.metadata.labels[missing[0]] ?? null } : null,
+    mismatch,
     nearestPods: nearest.slice(0, 3).map(podRef),
     nearestLabels: nearestLabels.slice(0, 5),
   };
@@ -102,11 +69,11 @@ function namespaceSuggestion(index: PolicyIndex, selector: LabelSelector): strin
     if (key !== NAMESPACE_NAME_LABEL && namespaces.some(([name]) => name === value)) {
       return `namespace ${value} exists but has no label ${key}=${value}: select it with ${NAMESPACE_NAME_LABEL}: ${value} (set on every namespace by the API server)`;
     }
-    const carriers = namespaces.filter(([, labels]) => key in labels);
-    const close = carriers.find(([, labels]) => similarity(value, labels[key]) === 1.5);
+    const carriers = namespaces.filter(([, labels]) => Object.hasOwn(labels, key));
+    const close = carriers.find(([, labels]) => isNearMissValue(value, labels[key]!));
     if (close) return `namespace ${close[0]} carries ${key}=${close[1][key]}, not ${key}=${value}`;
     if (key === NAMESPACE_NAME_LABEL) {
-      const named = namespaces.find(([name]) => similarity(value, name) === 1.5);
+      const named = namespaces.find(([name]) => isNearMissValue(value, name));
       if (named) return `no namespace is named ${value}; did you mean ${named[0]}?`;
     }
   }
@@ -133,7 +100,7 @@ export function unmatchedNamespaceSelectors(model: ClusterModel, index: PolicyIn
 
 /** Namespaces among `namespaces` holding a pod (any network, any phase) whose labels match `selector`. */
 function namespacesWithMatchingPods(model: ClusterModel, namespaces: readonly string[], selector: LabelSelector): string[] {
-  return namespaces.filter((ns) => podsOf(model, ns).some((p) => matchesLabelSelector(selector, p.metadata.labels)));
+  return namespaces.filter((ns) => model.podsInNamespace(ns).some((p) => matchesLabelSelector(selector, p.metadata.labels)));
 }
 
 function isBareNamespacePeer(p: NetworkPolicyPeer): boolean {
@@ -191,7 +158,7 @@ export function peerConfusions(model: ClusterModel, policy: CompiledPolicy): Pee
       if (p.namespaceSelector == null || p.podSelector == null || p.ipBlock != null) continue;
       const matchesPods = namespacesWithMatchingPods(model, peer.namespaces, p.podSelector).length > 0;
       if (matchesPods || peer.namespaces.includes(own)) continue;
-      const nsHavePods = peer.namespaces.some((n) => podsOf(model, n).length > 0);
+      const nsHavePods = peer.namespaces.some((n) => model.podsInNamespace(n).length > 0);
       const ownMatches = namespacesWithMatchingPods(model, [own], p.podSelector).length > 0;
       if (!nsHavePods || !ownMatches) continue;
       const path = peerPath(rule, peer.index);
