@@ -37,6 +37,27 @@ function ownCopy(s: string): string {
   return Buffer.from(s, "utf8").toString("utf8");
 }
 
+/** Distinct strings by id, id 0 being the empty string; each kept as its own copy. */
+class Interner {
+  private readonly ids = new Map<string, number>([["", 0]]);
+  private readonly texts: string[] = [""];
+
+  idOf(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.texts.length;
+      const own = ownCopy(text);
+      this.ids.set(own, id);
+      this.texts.push(own);
+    }
+    return id;
+  }
+
+  text(id: number): string {
+    return this.texts[id]!;
+  }
+}
+
 /** `digits:digits` between `from` and `to` (exclusive), as iptables-save prints counters. */
 function isCountPair(line: string, from: number, to: number): boolean {
   let colon = -1;
@@ -78,12 +99,10 @@ function variableSplit(line: string): { at: number; prefix: boolean } {
 }
 
 export class SharedIptablesParse {
-  /** Line body → id; id 0 is the empty line. */
-  private readonly ids = new Map<string, number>([["", 0]]);
-  private readonly texts: string[] = [""];
-  /** Variable parts (counters, timestamps) → id; id 0 is "nothing". */
-  private readonly variableIds = new Map<string, number>([["", 0]]);
-  private readonly variables: string[] = [""];
+  /** Line bodies; id 0 is the empty line. */
+  private readonly bodies = new Interner();
+  /** Variable parts (counters, timestamps); id 0 is "nothing". */
+  private readonly variables = new Interner();
   /** Parsed rules by `-A` line (counters excluded), per table: tokenized once for all dumps. */
   private readonly templates = new Map<string, Map<string, IptablesRule>>();
 
@@ -112,8 +131,8 @@ export class SharedIptablesParse {
       const line = text.slice(start, end);
       const split = variableSplit(line);
       const body = split.prefix ? line.slice(split.at) : split.at === line.length ? line : line.slice(0, split.at);
-      out[n] = this.idOf(body);
-      if (variable && split.at !== (split.prefix ? 0 : line.length)) variable[n] = this.variableIdOf(split.prefix ? line.slice(0, split.at) : line.slice(split.at));
+      out[n] = this.bodies.idOf(body);
+      if (variable && split.at !== (split.prefix ? 0 : line.length)) variable[n] = this.variables.idOf(split.prefix ? line.slice(0, split.at) : line.slice(split.at));
       hash = Math.imul(hash ^ out[n]!, 0x01000193);
       n++;
       start = end + 1;
@@ -121,34 +140,12 @@ export class SharedIptablesParse {
     return { store: this, ids: out, hash: hash >>> 0 };
   }
 
-  private idOf(body: string): number {
-    let id = this.ids.get(body);
-    if (id === undefined) {
-      id = this.texts.length;
-      const own = ownCopy(body);
-      this.ids.set(own, id);
-      this.texts.push(own);
-    }
-    return id;
-  }
-
-  private variableIdOf(part: string): number {
-    let id = this.variableIds.get(part);
-    if (id === undefined) {
-      id = this.variables.length;
-      const own = ownCopy(part);
-      this.variableIds.set(own, id);
-      this.variables.push(own);
-    }
-    return id;
-  }
-
   /** Line `i` (0-based) of a compacted dump, exactly as it was. */
   lineOf(dump: InternedDump, variable: Int32Array, i: number): string {
-    const body = this.texts[dump.ids[i]!]!;
+    const body = this.bodies.text(dump.ids[i]!);
     const v = variable[i]!;
     if (v === 0) return body;
-    const part = this.variables[v]!;
+    const part = this.variables.text(v);
     return part.charCodeAt(0) === 91 ? part + body : body + part;
   }
 
@@ -160,7 +157,7 @@ export class SharedIptablesParse {
   parse(dump: InternedDump, options: Omit<IptablesParseOptions, "ruleTemplates"> = this.options): IptablesDump {
     if (dump.store !== this) return dump.store.parse(dump, options);
     const parser = new IptablesParser({ ...options, ruleTemplates: this.templates });
-    for (const id of dump.ids) parser.push(this.texts[id]!);
+    for (const id of dump.ids) parser.push(this.bodies.text(id));
     return parser.finish();
   }
 }
