@@ -22,7 +22,7 @@ import { matchesServiceSelector } from "../model/selectors.js";
 import { rbacForbiddenSignal } from "../model/signals/ingress-nginx.js";
 import { scanLogFiles } from "../model/signals/collect.js";
 import { clip, type Evidence, type ObjectRef } from "../types/evidence.js";
-import { analyzeIngresses, type IngressAnalysis } from "./ingress/analysis.js";
+import { ingressAnalysisOf, type IngressAnalysis } from "./ingress/analysis.js";
 import { indexServices, serviceKey, type ResolvedBackend } from "./ingress/backends.js";
 import { classNamesServedWithoutObject, watchesClasslessIngresses } from "./ingress/controllers.js";
 import type { PathClaim, RuleConflict } from "./ingress/conflicts.js";
@@ -138,13 +138,7 @@ export const ingressFacts: FactBuilder = {
   layer: "ingress",
   facts: [...perIngressFacts, ...controllerFacts],
   *build(model) {
-    const analysis = analyzeIngresses({
-      ingresses: model.resources.ingresses,
-      ingressClasses: model.resources.ingressclasses,
-      services: model.resources.services,
-      pods: model.resources.pods,
-      secrets: model.secrets,
-    });
+    const analysis = ingressAnalysisOf(model);
     const edgeLines = edgeLogLines(model);
     const ingressByKey = new Map(model.resources.ingresses.map((i) => [serviceKey(i.metadata.namespace ?? "default", i.metadata.name), i]));
     const ctx: IngressContext = {

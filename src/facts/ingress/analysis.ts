@@ -5,7 +5,7 @@
  * Ingresses of its class. Pure: arrays of validated objects in, plain data out.
  */
 import type { Ingress, IngressClass, Pod, Service } from "../../model/k8s.js";
-import type { SecretEntry } from "../../model/model.js";
+import type { ClusterModel, SecretEntry } from "../../model/model.js";
 import type { ObjectRef } from "../../types/evidence.js";
 import { enumerateBackends, indexServices, resolveBackends, type IngressBackend, type ResolvedBackend } from "./backends.js";
 import { resolveIngressClass, type ClassResolution } from "./classes.js";
@@ -40,6 +40,19 @@ export interface IngressLayerAnalysis {
   classes: ClassControllers[];
   controllerPods: ControllerPod[];
   conflicts: RuleConflict[];
+}
+
+/** The snapshot's Ingress analysis, computed once per model for every layer that reads it (ingress, policy). */
+export function ingressAnalysisOf(model: ClusterModel): IngressLayerAnalysis {
+  return model.memo("ingress.analysis", () =>
+    analyzeIngresses({
+      ingresses: model.resources.ingresses,
+      ingressClasses: model.resources.ingressclasses,
+      services: model.resources.services,
+      pods: model.resources.pods,
+      secrets: model.secrets,
+    }),
+  );
 }
 
 export function analyzeIngresses(input: IngressInputs): IngressLayerAnalysis {

@@ -19,7 +19,7 @@ import {
 } from "../netpol/index.js";
 import { ipBlockContains, parseIp } from "../netpol/cidr.js";
 import { matchRulePorts, toProtocol } from "../netpol/ports.js";
-import { analyzeIngresses } from "../ingress/analysis.js";
+import { ingressAnalysisOf } from "../ingress/analysis.js";
 import { clusterDns } from "../dns/cluster-dns.js";
 import { policyIndex } from "./context.js";
 import { mentionedHosts, timeoutIndex } from "./timeouts.js";
@@ -144,7 +144,7 @@ interface ServiceRoute {
 
 /** Which Service ports each Ingress routes to, and the controller pods that carry its traffic. */
 function ingressRoutes(model: ClusterModel, index: PolicyIndex): Map<string, ServiceRoute> {
-  const analysis = analyzeIngresses({ ingresses: model.resources.ingresses, ingressClasses: model.resources.ingressclasses, services: model.resources.services, pods: model.resources.pods });
+  const analysis = ingressAnalysisOf(model);
   const routes = new Map<string, ServiceRoute>();
   for (const a of analysis.ingresses) {
     const pods = a.controller?.pods ?? [];
