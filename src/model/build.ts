@@ -7,6 +7,7 @@
 import { isAlias, parseAllDocuments, visit, LineCounter, type Document } from "yaml";
 import type { z } from "zod";
 import { describeJsonError } from "./json-error.js";
+import { listItems } from "./json-list.js";
 import { parseManifest } from "./manifest.js";
 import { yamlDepthProblem } from "./yaml-depth.js";
 import { type CompactText, SnapshotError, type SnapshotFiles } from "../snapshot/types.js";
@@ -55,9 +56,16 @@ interface Location {
   index: number;
 }
 
+/**
+ * The model takes the resource files' bytes out of `snapshot.files` as it
+ * parses them (a large cluster's pods.json alone is hundreds of MB, and its
+ * bytes, text and objects must not all be alive at once). Build one model per
+ * snapshot read.
+ */
 export function buildModel(snapshot: SnapshotFiles): ClusterModel {
   const warnings = [...snapshot.warnings];
   const locations = new WeakMap<object, Location>();
+  const presentFiles = new Set(snapshot.files.keys());
   const text = (path: string): string | undefined => snapshot.files.get(path)?.toString("utf8");
 
   const manifest = parseManifest(text("manifest.json"), warnings);
@@ -67,10 +75,54 @@ export function buildModel(snapshot: SnapshotFiles): ClusterModel {
   }
   const { logs, nodeFiles, probes } = loadTextFiles(snapshot);
   const secrets = parseSecrets(text("resources/secrets.tsv"), warnings);
-  if (![...snapshot.files.keys()].some(isResourcePath)) {
+  if (![...presentFiles].some(isResourcePath)) {
     warnings.push("no resources/ files in the snapshot: only logs, node data and probes were checked");
   }
-  return new IndexedModel(snapshot, manifest, resources, logs, secrets, nodeFiles, probes, warnings, locations);
+  return new IndexedModel(snapshot.source, presentFiles, manifest, resources, logs, secrets, nodeFiles, probes, warnings, locations);
+}
+
+/** A file's bytes, taken out of the snapshot: once parsed, only the objects kept from them stay alive. */
+function takeBytes(snapshot: SnapshotFiles, file: string): Buffer | undefined {
+  const bytes = snapshot.files.get(file);
+  snapshot.files.delete(file);
+  return bytes;
+}
+
+/** Thrown while a file's items are iterated: the file does not parse after all, and nothing of it is kept. */
+class UnreadableFile extends Error {}
+
+/**
+ * A resource file's items, one at a time. A JSON List is parsed item by item
+ * from its bytes (see json-list.ts); anything else is parsed whole, each raw
+ * item let go of as it is handed over. Throws UnreadableFile, after some
+ * items, if the file turns out not to be valid JSON (warned with its line).
+ */
+function* resourceItems(file: string, bytes: Buffer, warnings: string[]): Generator<unknown> {
+  const list = file.endsWith(".json") ? listItems(bytes) : undefined;
+  if (list) {
+    try {
+      yield* list;
+      return;
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e;
+    }
+    if (readDocuments(file, bytes.toString("utf8"), warnings)) warnings.push(`${file}: could not be read item by item; file skipped`);
+    throw new UnreadableFile(file);
+  }
+  const docs = readDocuments(file, bytes.toString("utf8"), warnings);
+  for (const doc of docs ?? []) {
+    if (!doc || typeof doc !== "object") {
+      if (doc !== null && doc !== undefined) warnings.push(`${file}: a ${typeof doc} where a Kubernetes List was expected; skipped`);
+      continue;
+    }
+    const items = itemsOf(doc);
+    for (let at = 0; at < items.length; at++) {
+      const item = items[at];
+      // The validated copy shares what it does not model with the raw item; the rest of the raw item can go now.
+      items[at] = undefined;
+      yield item;
+    }
+  }
 }
 
 function readDocuments(file: string, src: string, warnings: string[]): unknown[] | undefined {
@@ -142,32 +194,33 @@ function loadResource(snapshot: SnapshotFiles, name: ResourceName, spec: Resourc
   const seen = new Set<string>();
   for (const ext of ["json", "yaml", "yml"]) {
     const file = `resources/${name}.${ext}`;
-    const buf = snapshot.files.get(file);
-    if (!buf) continue;
-    const docs = readDocuments(file, buf.toString("utf8"), warnings);
-    if (!docs) continue;
+    const bytes = takeBytes(snapshot, file);
+    if (!bytes) continue;
+    const kept: object[] = [];
+    const keys: string[] = [];
     const skipped: string[] = [];
     let index = 0;
-    for (const doc of docs) {
-      if (!doc || typeof doc !== "object") {
-        if (doc !== null && doc !== undefined) warnings.push(`${file}: a ${typeof doc} where a Kubernetes List was expected; skipped`);
-        continue;
-      }
-      for (const item of itemsOf(doc)) {
+    try {
+      for (const item of resourceItems(file, bytes, warnings)) {
         const i = index++;
-        const parsed = validateItem(file, i, item, spec, skipped);
+        const parsed = validateItem(file, i, item, spec, skipped) as { metadata: { namespace?: string; name: string } } | undefined;
         if (!parsed) continue;
-        const md = (parsed as { metadata: { namespace?: string; name: string } }).metadata;
-        const key = `${md.namespace ?? ""}/${md.name}`;
+        const key = `${parsed.metadata.namespace ?? ""}/${parsed.metadata.name}`;
         if (seen.has(key)) {
           skipped.push(`${file}: item ${i}${describeItem(item)} skipped: duplicate of an earlier item`);
           continue;
         }
         seen.add(key);
-        locations.set(parsed as object, { file, index: i });
-        out.push(parsed);
+        keys.push(key);
+        locations.set(parsed, { file, index: i });
+        kept.push(parsed);
       }
+    } catch (e) {
+      if (!(e instanceof UnreadableFile)) throw e;
+      for (const key of keys) seen.delete(key);
+      continue;
     }
+    for (const object of kept) out.push(object);
     warnings.push(...skipped.slice(0, ITEM_WARNINGS_PER_FILE));
     if (skipped.length > ITEM_WARNINGS_PER_FILE) warnings.push(`${file}: ${skipped.length - ITEM_WARNINGS_PER_FILE} more items skipped`);
   }
@@ -345,7 +398,6 @@ function globToRegExp(pattern: string): RegExp {
 const REPLICASET_HASH = /-([a-z0-9]{5,10})$/;
 
 class IndexedModel implements ClusterModel {
-  readonly source: string;
   private readonly byNamespace = new Map<string, k8s.Pod[]>();
   private readonly byNode = new Map<string, k8s.Pod[]>();
   private readonly byIP = new Map<string, k8s.Pod>();
@@ -359,13 +411,13 @@ class IndexedModel implements ClusterModel {
   private readonly workloadsByKey = new Map<string, WorkloadGroup>();
   private readonly workloadOfPod = new Map<k8s.Pod, WorkloadGroup>();
   private readonly memos = new Map<string, unknown>();
-  private readonly presentFiles: Set<string>;
   /** Rules ask has() for the same few patterns once per rule: answered once each. */
   private readonly hasCache = new Map<string, boolean>();
   private readonly logsByNamespace = new Map<string, LogFile[]>();
 
   constructor(
-    snapshot: SnapshotFiles,
+    readonly source: string,
+    private readonly presentFiles: ReadonlySet<string>,
     readonly manifest: Manifest | undefined,
     readonly resources: Resources,
     readonly logs: LogFile[],
@@ -375,8 +427,6 @@ class IndexedModel implements ClusterModel {
     readonly warnings: string[],
     private readonly locations: WeakMap<object, Location>,
   ) {
-    this.source = snapshot.source;
-    this.presentFiles = new Set(snapshot.files.keys());
     this.index();
   }
 

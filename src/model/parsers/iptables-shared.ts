@@ -19,6 +19,7 @@
  */
 import type { CompactText } from "../../snapshot/types.js";
 import { type IptablesDump, type IptablesParseOptions, type IptablesRule, IptablesParser } from "./iptables.js";
+import { type VariableParts, VariablePartsWriter, withVariablePart } from "./iptables-variable-parts.js";
 
 export interface InternedDump {
   /** The parse the ids belong to. */
@@ -101,7 +102,7 @@ function variableSplit(line: string): { at: number; prefix: boolean } {
 export class SharedIptablesParse {
   /** Line bodies; id 0 is the empty line. */
   private readonly bodies = new Interner();
-  /** Variable parts (counters, timestamps); id 0 is "nothing". */
+  /** Variable parts that are not counters (timestamps); id 0 is "nothing". */
   private readonly variables = new Interner();
   /** Parsed rules by `-A` line (counters excluded), per table: tokenized once for all dumps. */
   private readonly templates = new Map<string, Map<string, IptablesRule>>();
@@ -115,12 +116,12 @@ export class SharedIptablesParse {
 
   /** The dump kept as ids and variable parts instead of its text (the snapshot reader's compactor). */
   compact(text: string): CompactIptablesText {
-    const variable = new Int32Array(countLines(text));
+    const variable = new VariablePartsWriter(this.variables);
     const interned = this.internLines(text, variable);
-    return new CompactIptablesText(this, interned, variable, text.length > 0 && text.charCodeAt(text.length - 1) === 10);
+    return new CompactIptablesText(this, interned, variable.finish(), text.length > 0 && text.charCodeAt(text.length - 1) === 10);
   }
 
-  private internLines(text: string, variable: Int32Array | undefined): InternedDump {
+  private internLines(text: string, variable: VariablePartsWriter | undefined): InternedDump {
     const out = new Int32Array(countLines(text));
     let hash = 0x811c9dc5;
     let start = 0;
@@ -132,7 +133,7 @@ export class SharedIptablesParse {
       const split = variableSplit(line);
       const body = split.prefix ? line.slice(split.at) : split.at === line.length ? line : line.slice(0, split.at);
       out[n] = this.bodies.idOf(body);
-      if (variable && split.at !== (split.prefix ? 0 : line.length)) variable[n] = this.variables.idOf(split.prefix ? line.slice(0, split.at) : line.slice(split.at));
+      variable?.add(split.at === (split.prefix ? 0 : line.length) ? "" : split.prefix ? line.slice(0, split.at) : line.slice(split.at));
       hash = Math.imul(hash ^ out[n]!, 0x01000193);
       n++;
       start = end + 1;
@@ -141,12 +142,14 @@ export class SharedIptablesParse {
   }
 
   /** Line `i` (0-based) of a compacted dump, exactly as it was. */
-  lineOf(dump: InternedDump, variable: Int32Array, i: number): string {
-    const body = this.bodies.text(dump.ids[i]!);
-    const v = variable[i]!;
-    if (v === 0) return body;
-    const part = this.variables.text(v);
-    return part.charCodeAt(0) === 91 ? part + body : body + part;
+  lineOf(dump: InternedDump, variable: VariableParts, i: number): string {
+    return withVariablePart(this.bodies.text(dump.ids[i]!), variable.at(i));
+  }
+
+  /** Every line of a compacted dump, in order. */
+  *linesOf(dump: InternedDump, variable: VariableParts): Generator<string> {
+    let i = 0;
+    for (const part of variable) yield withVariablePart(this.bodies.text(dump.ids[i++]!), part);
   }
 
   /**
@@ -167,7 +170,7 @@ export class CompactIptablesText implements CompactText {
   constructor(
     private readonly store: SharedIptablesParse,
     readonly interned: InternedDump,
-    private readonly variable: Int32Array,
+    private readonly variable: VariableParts,
     private readonly endsWithNewline: boolean,
   ) {}
 
@@ -181,9 +184,7 @@ export class CompactIptablesText implements CompactText {
   }
 
   text(): string {
-    const lines: string[] = new Array(this.lineCount);
-    for (let i = 0; i < this.lineCount; i++) lines[i] = this.store.lineOf(this.interned, this.variable, i);
-    return lines.join("\n") + (this.endsWithNewline ? "\n" : "");
+    return [...this.store.linesOf(this.interned, this.variable)].join("\n") + (this.endsWithNewline ? "\n" : "");
   }
 }
 
