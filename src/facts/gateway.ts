@@ -6,7 +6,8 @@
  *   namespace and kind, hostnames intersect, the GatewayClass is accepted),
  *   what the controller wrote (Accepted / ResolvedRefs conditions), and
  *   whether each backendRef resolves (Service exists, port exposed,
- *   cross-namespace references granted by a ReferenceGrant);
+ *   cross-namespace references granted by a ReferenceGrant) and, when it
+ *   does, whether its Service has a ready endpoint;
  * - every Gateway: its class, its Accepted/Programmed conditions and its
  *   listeners' attached routes.
  *
@@ -25,6 +26,7 @@ import type { Evidence, ObjectRef } from "../types/evidence.js";
 import { analyzeGatewayAPI, type BackendRefAnalysis, type GatewayAnalysis, type HTTPRouteAnalysis, type ParentAnalysis } from "./gateway/analysis.js";
 import type { ParentRefView } from "./gateway/attachment.js";
 import { declareFacts } from "./define.js";
+import { endpointAddresses } from "./service.js";
 import { ObjectRefList, StringList } from "./shapes.js";
 import type { FactBuilder, SubjectFacts } from "./types.js";
 
@@ -34,6 +36,7 @@ import type { FactBuilder, SubjectFacts } from "./types.js";
 // controller's status instead (no gateways.json: no GatewayNotFound).
 const ROUTES: string[] = [];
 const ROUTE_BACKENDS = ["resources/services.json"];
+const ROUTE_ENDPOINTS = ["resources/services.json", "resources/endpointslices.json|resources/endpoints.json"];
 const GATEWAYS: string[] = [];
 
 const Problem = z.object({ ref: z.string(), reason: z.string(), detail: z.string() });
@@ -56,6 +59,19 @@ const routeFacts = declareFacts("gateway", "HTTPRoute", ROUTES, {
     requires: ROUTE_BACKENDS,
   },
   backendServices: { description: "The Services its backendRefs name that exist.", shape: ObjectRefList, example: [{ kind: "Service", namespace: "shop", name: "web" }], requires: ROUTE_BACKENDS },
+  servicesWithoutEndpoints: {
+    description:
+      "Services without any ready endpoint that a resolved backendRef (existing Service, exposed port, permitted across namespaces) with a non-zero weight sends requests to: the data plane answers 503 for that share of the rule. ExternalName Services are not checked.",
+    shape: ObjectRefList,
+    example: [{ kind: "Service", namespace: "shop", name: "web-canary" }],
+    requires: ROUTE_ENDPOINTS,
+  },
+  endpointlessBackends: {
+    description: "The same per backendRef: the Service and port, the rule (by its first path match), the percentage of the rule's requests it receives (its weight over the rule's total) and how many of its endpoints exist but are not ready.",
+    shape: z.array(z.object({ service: z.string(), port: z.number(), rule: z.string(), trafficPercent: z.number(), notReadyEndpoints: z.number() })),
+    example: [{ service: "shop/web-canary", port: 80, rule: "rules[0] (PathPrefix /)", trafficPercent: 10, notReadyEndpoints: 1 }],
+    requires: ROUTE_ENDPOINTS,
+  },
 });
 
 const gatewayFactsList = declareFacts("gateway", "Gateway", GATEWAYS, {
@@ -241,7 +257,49 @@ function routeSubject(model: ClusterModel, r: HTTPRouteAnalysis, kept: Kept<HTTP
   const services = r.backends.filter((b) => b.result === "ok" || b.result === "PortNotExposed" || b.result === "PortUnspecified").map((b) => ({ kind: "Service", namespace: b.ref.namespace, name: b.ref.name }));
   values["gateway.backendServices"] = uniqueRefs(services);
 
+  const endpointless = endpointlessBackends(model, r, raw);
+  values["gateway.endpointlessBackends"] = endpointless.entries;
+  values["gateway.servicesWithoutEndpoints"] = uniqueRefs(endpointless.services);
+  evidence["gateway.endpointlessBackends"] = endpointless.evidence;
+  evidence["gateway.servicesWithoutEndpoints"] = endpointless.evidence;
+
   return { kind: "HTTPRoute", subject: r.route, values, evidence, scope: [...uniqueRefs(services), ...backendPods(model, uniqueRefs(services)), ...uniqueRefs(parentGateways)] };
+}
+
+interface EndpointlessBackend {
+  service: string;
+  port: number;
+  rule: string;
+  trafficPercent: number;
+  notReadyEndpoints: number;
+}
+
+/**
+ * Resolved Service backendRefs that receive requests (weight > 0) while the
+ * Service has no ready endpoint. Backends that do not resolve are
+ * gateway.backendProblems; ExternalName Services have no endpoints by design.
+ */
+function endpointlessBackends(model: ClusterModel, r: HTTPRouteAnalysis, raw: GenericObject): { entries: EndpointlessBackend[]; services: ObjectRef[]; evidence: Evidence[] } {
+  const entries: EndpointlessBackend[] = [];
+  const services: ObjectRef[] = [];
+  const evidence: Evidence[] = [];
+  const cited = new Set<string>();
+  for (const b of r.backends) {
+    if (b.result !== "ok" || b.share === 0) continue;
+    const svc = model.service(b.ref.namespace, b.ref.name);
+    if (!svc || svc.spec.type === "ExternalName") continue;
+    const eps = endpointAddresses(model, svc);
+    if (eps.ready.size > 0) continue;
+    const service = `${b.ref.namespace}/${b.ref.name}`;
+    const rule = `rules[${b.rule}] (${r.rules[b.rule]})`;
+    const trafficPercent = Math.round(b.share * 1000) / 10;
+    entries.push({ service, port: b.ref.port!, rule, trafficPercent, notReadyEndpoints: eps.notReady.size });
+    services.push({ kind: "Service", namespace: b.ref.namespace, name: b.ref.name });
+    evidence.push(model.evidence(raw, b.path, `${rule} → Service ${service}:${b.ref.port} (${trafficPercent}% of the rule's requests)`));
+    if (!cited.has(service)) evidence.push(...eps.evidence.slice(0, 2));
+    cited.add(service);
+  }
+  return { entries, services, evidence };
 }
 
 function backendPods(model: ClusterModel, services: readonly ObjectRef[]): ObjectRef[] {
@@ -251,7 +309,7 @@ function backendPods(model: ClusterModel, services: readonly ObjectRef[]): Objec
     const selector = svc?.spec.selector ?? {};
     if (!svc || Object.keys(selector).length === 0) continue;
     const pods = model.podsInNamespace(s.namespace!).filter((p) => !isPodTerminal(p) && matchesServiceSelector(selector, p.metadata.labels));
-    out.push(...pods.map(podRef), ...pods.map((p) => model.workloadOf(p).ref));
+    out.push(...pods.map(podRef), ...pods.map((p) => model.workloadOf(p).ref), ...pods.flatMap((p) => (p.spec.nodeName ? [{ kind: "Node", name: p.spec.nodeName }] : [])));
   }
   return uniqueRefs(out);
 }

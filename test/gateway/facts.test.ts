@@ -107,3 +107,49 @@ describe("HTTPRoute backendRefs", () => {
     expect(facts("storefront")["gateway.backendServices"]).toEqual([{ kind: "Service", namespace: "shop", name: "web" }]);
   });
 });
+
+describe("HTTPRoute backends without ready endpoints", () => {
+  /** The storefront route of healthy-gateway with other backendRefs. */
+  const storefrontBackends = (backendRefs: Obj[]) => (files: Map<string, Buffer>) =>
+    editList(files, "httproutes", (items) =>
+      items.map((r) => ((r.metadata as Obj).name === "storefront" ? { ...r, spec: { ...(r.spec as Obj), rules: [{ backendRefs, matches: [{ path: { type: "PathPrefix", value: "/" } }] }] } } : r)),
+    );
+
+  it("reports the share of the rule a crash-looping canary receives, with the route's namespace as the default", async () => {
+    const facts = await routeFacts("gateway-backend-no-endpoints");
+    expect(facts("storefront-beta")["gateway.endpointlessBackends"]).toEqual([{ service: "shop/web-canary", port: 80, rule: "rules[0] (PathPrefix /)", trafficPercent: 10, notReadyEndpoints: 1 }]);
+    expect(facts("storefront-beta")["gateway.servicesWithoutEndpoints"]).toEqual([{ kind: "Service", namespace: "shop", name: "web-canary" }]);
+    expect(facts("storefront")["gateway.servicesWithoutEndpoints"]).toEqual([]);
+  });
+
+  it("ignores a backendRef with weight 0: it receives no requests", async () => {
+    const facts = await routeFacts(
+      "gateway-backend-no-endpoints",
+      storefrontBackends([
+        { group: "", kind: "Service", name: "web", port: 80, weight: 1 },
+        { group: "", kind: "Service", name: "web-canary", port: 80, weight: 0 },
+      ]),
+    );
+    expect(facts("storefront")["gateway.servicesWithoutEndpoints"]).toEqual([]);
+  });
+
+  it("finds a selector-less Service in a granted namespace whose Endpoints list nothing", async () => {
+    const facts = await routeFacts("healthy-gateway", (files) => {
+      editList(files, "services", (items) => items.map((s) => ((s.metadata as Obj).name === "payments" ? { ...s, spec: { ...(s.spec as Obj), selector: undefined } } : s)));
+      editList(files, "endpoints", (items) => items.map((e) => ((e.metadata as Obj).name === "payments" ? { ...e, subsets: [] } : e)));
+      files.delete("resources/endpointslices.json");
+    });
+    expect(facts("payments-checkout")["gateway.endpointlessBackends"]).toEqual([{ service: "payments/payments", port: 443, rule: "rules[0] (PathPrefix /checkout)", trafficPercent: 100, notReadyEndpoints: 0 }]);
+  });
+
+  it("leaves unresolved backendRefs (RefNotPermitted) and ExternalName Services to other checks", async () => {
+    expect((await routeFacts("gateway-backend-not-permitted"))("refunds")["gateway.servicesWithoutEndpoints"]).toEqual([]);
+    // An ExternalName Service has no endpoints by design (nothing maintains any).
+    const facts = await routeFacts("healthy-gateway", (files) => {
+      editList(files, "services", (items) => items.map((s) => ((s.metadata as Obj).name === "web" ? { ...s, spec: { type: "ExternalName", externalName: "web.legacy.example.com", ports: [{ name: "http", port: 80, protocol: "TCP" }] } } : s)));
+      editList(files, "endpoints", (items) => items.filter((e) => (e.metadata as Obj).name !== "web"));
+      files.delete("resources/endpointslices.json");
+    });
+    expect(facts("storefront")["gateway.servicesWithoutEndpoints"]).toEqual([]);
+  });
+});
