@@ -84,6 +84,9 @@ export interface ListenerAnalysis {
   /** The namespace selector in kubectl -l form, when from is Selector. */
   allowedNamespaceSelector?: string;
   attachedRoutes?: number;
+  /** The listener's Programmed and ResolvedRefs conditions; undefined when no controller wrote them. */
+  programmed?: ConditionView;
+  resolvedRefs?: ConditionView;
   /** Listener status conditions that report a fault (e.g. ResolvedRefs=False InvalidCertificateRef). */
   failingConditions: ConditionView[];
   certificateRefs: CertificateRefCheck[];
@@ -148,6 +151,10 @@ function analyzeGateway(gw: Gateway, ctx: Context): GatewayAnalysis {
       if (l.hostname) la.hostname = l.hostname;
       if (la.allowedNamespaces === "Selector") la.allowedNamespaceSelector = selectorToString(l.allowedRoutes?.namespaces?.selector);
       if (st?.attachedRoutes != null) la.attachedRoutes = st.attachedRoutes;
+      const programmed = condition(st?.conditions, "Programmed");
+      if (programmed) la.programmed = programmed;
+      const resolvedRefs = condition(st?.conditions, "ResolvedRefs");
+      if (resolvedRefs) la.resolvedRefs = resolvedRefs;
       return la;
     }),
   };
