@@ -20,7 +20,7 @@ import {
   canReach, canReachService, explainServiceVerdict, explainVerdict, parsePortSpec, serviceBackends,
   type EndpointRef, type PolicyIndex, type Protocol, type ServiceVerdict, type Verdict,
 } from "../facts/netpol/index.js";
-import { parseIp } from "../facts/netpol/cidr.js";
+import { parseIp } from "../model/cidr.js";
 import type { PortSpec } from "../facts/netpol/ports.js";
 import { policyEnforcement, policyIndex } from "../facts/policy/context.js";
 import { bool, one, parseArgs, UsageError } from "./args.js";

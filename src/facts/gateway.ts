@@ -6,7 +6,8 @@
  *   namespace and kind, hostnames intersect, the GatewayClass is accepted),
  *   what the controller wrote (Accepted / ResolvedRefs conditions), and
  *   whether each backendRef resolves (Service exists, port exposed,
- *   cross-namespace references granted by a ReferenceGrant);
+ *   cross-namespace references granted by a ReferenceGrant) and, when it
+ *   does, whether its Service has a ready endpoint;
  * - every Gateway: its class, its Accepted/Programmed conditions and its
  *   listeners' attached routes.
  *
@@ -22,9 +23,11 @@ import type { ClusterModel } from "../model/model.js";
 import { isPodTerminal, podRef } from "../model/pods.js";
 import { matchesServiceSelector } from "../model/selectors.js";
 import type { Evidence, ObjectRef } from "../types/evidence.js";
-import { analyzeGatewayAPI, type BackendRefAnalysis, type GatewayAnalysis, type HTTPRouteAnalysis, type ParentAnalysis } from "./gateway/analysis.js";
+import { analyzeGatewayAPI, type BackendRefAnalysis, type ConditionView, type GatewayAnalysis, type HTTPRouteAnalysis, type ListenerAnalysis, type ParentAnalysis } from "./gateway/analysis.js";
 import type { ParentRefView } from "./gateway/attachment.js";
 import { declareFacts } from "./define.js";
+import { TLS_SECRET_TYPE } from "./ingress/tls.js";
+import { endpointAddresses } from "./service.js";
 import { ObjectRefList, StringList } from "./shapes.js";
 import type { FactBuilder, SubjectFacts } from "./types.js";
 
@@ -34,6 +37,7 @@ import type { FactBuilder, SubjectFacts } from "./types.js";
 // controller's status instead (no gateways.json: no GatewayNotFound).
 const ROUTES: string[] = [];
 const ROUTE_BACKENDS = ["resources/services.json"];
+const ROUTE_ENDPOINTS = ["resources/services.json", "resources/endpointslices.json|resources/endpoints.json"];
 const GATEWAYS: string[] = [];
 
 const Problem = z.object({ ref: z.string(), reason: z.string(), detail: z.string() });
@@ -56,13 +60,43 @@ const routeFacts = declareFacts("gateway", "HTTPRoute", ROUTES, {
     requires: ROUTE_BACKENDS,
   },
   backendServices: { description: "The Services its backendRefs name that exist.", shape: ObjectRefList, example: [{ kind: "Service", namespace: "shop", name: "web" }], requires: ROUTE_BACKENDS },
+  servicesWithoutEndpoints: {
+    description:
+      "Services without any ready endpoint that a resolved backendRef (existing Service, exposed port, permitted across namespaces) with a non-zero weight sends requests to: the data plane answers 503 for that share of the rule. ExternalName Services are not checked.",
+    shape: ObjectRefList,
+    example: [{ kind: "Service", namespace: "shop", name: "web-canary" }],
+    requires: ROUTE_ENDPOINTS,
+  },
+  endpointlessBackends: {
+    description: "The same per backendRef: the Service and port, the rule (by its first path match), the percentage of the rule's requests it receives (its weight over the rule's total) and how many of its endpoints exist but are not ready.",
+    shape: z.array(z.object({ service: z.string(), port: z.number(), rule: z.string(), trafficPercent: z.number(), notReadyEndpoints: z.number() })),
+    example: [{ service: "shop/web-canary", port: 80, rule: "rules[0] (PathPrefix /)", trafficPercent: 10, notReadyEndpoints: 1 }],
+    requires: ROUTE_ENDPOINTS,
+  },
 });
 
 const gatewayFactsList = declareFacts("gateway", "Gateway", GATEWAYS, {
   className: { description: "spec.gatewayClassName.", shape: z.string(), example: "eg" },
-  classProblem: { description: "\"not-found\": the GatewayClass does not exist; \"not-accepted\": no controller accepted it (Accepted missing or False); \"\" otherwise or when gatewayclasses.json was not collected.", shape: z.string(), example: "" },
+  classProblem: {
+    description:
+      "\"not-found\": the GatewayClass does not exist; \"not-accepted\": no controller accepted it (Accepted missing or False) and the Gateway is neither Accepted nor Programmed; \"\" otherwise or when gatewayclasses.json was not collected.",
+    shape: z.string(),
+    example: "",
+  },
+  classDetail: { description: "What classProblem means for this Gateway, in words (\"\" when there is no class problem).", shape: z.string(), example: "GatewayClass envoy-gateway does not exist" },
   programmed: { description: "The Programmed condition's status (True/False/Unknown; \"\" when no controller wrote one).", shape: z.string(), example: "True" },
-  listenerProblems: { description: "Listeners whose status reports a fault (e.g. ResolvedRefs=False InvalidCertificateRef) or whose certificate Secret is missing.", shape: z.array(z.object({ listener: z.string(), problem: z.string() })), example: [{ listener: "https", problem: "ResolvedRefs=False InvalidCertificateRef" }] },
+  conditionProblems: {
+    description:
+      "The Gateway's own Accepted or Programmed condition when False, with the controller's reason and message (e.g. Programmed=False AddressNotAssigned). Accepted=False ListenersNotValid is left to listenerProblems, which name the listeners.",
+    shape: z.array(z.object({ condition: z.string(), reason: z.string(), message: z.string() })),
+    example: [{ condition: "Programmed", reason: "AddressNotAssigned", message: "No addresses have been assigned to the Gateway" }],
+  },
+  listenerProblems: {
+    description:
+      "Listeners that carry no traffic, with why: a failing status condition (Accepted=False PortUnavailable/UnsupportedProtocol, ResolvedRefs=False InvalidCertificateRef/RefNotPermitted/InvalidRouteKinds, Conflicted=True, Programmed=False) and the controller's message, or, where the controller wrote no ResolvedRefs verdict, a certificateRef whose Secret is missing, not kubernetes.io/tls, or in another namespace without a ReferenceGrant. A listener whose status says Programmed=True serves traffic and is not listed; a generic Programmed=False beside a more specific fault is left out.",
+    shape: z.array(z.object({ listener: z.string(), problem: z.string(), detail: z.string() })),
+    example: [{ listener: "https", problem: "ResolvedRefs=False InvalidCertificateRef", detail: "Secret infra/public-tls does not exist." }],
+  },
   attachedRoutes: { description: "Routes attached to each listener per the Gateway's status (`listener: n`).", shape: StringList, example: ["http: 2", "https: 2"] },
 });
 
@@ -160,16 +194,24 @@ function derivedProblem(model: ClusterModel, p: ParentAnalysis, routeNamespace: 
     default:
       break;
   }
-  if (!gw) return undefined;
-  const g = gw.analysis;
   // Attached by the objects: the class must still be owned by a running controller.
-  const gatewayUp = g.programmed?.status === "True" || g.accepted?.status === "True";
+  if (!gw) return undefined;
+  const cls = classVerdict(model, gw.analysis);
+  return cls ? { reason: cls.problem === "not-found" ? "GatewayClassNotFound" : "GatewayClassNotAccepted", detail: `${cls.detail}: nothing programs Gateway ${key(gw.analysis.gateway)}` } : undefined;
+}
+
+/**
+ * Whether a controller owns the Gateway's class. A Gateway that is Accepted
+ * or Programmed has one, whatever the class status says; judged only when
+ * gatewayclasses.json was collected.
+ */
+function classVerdict(model: ClusterModel, g: GatewayAnalysis): { problem: "not-found" | "not-accepted"; detail: string } | undefined {
   if (!model.has("resources/gatewayclasses.json")) return undefined;
-  if (g.classMissing) return { reason: "GatewayClassNotFound", detail: `Gateway ${key(g.gateway)} names GatewayClass ${g.className}, which does not exist` };
-  if (!gatewayUp && g.classAccepted?.status !== "True") {
-    return { reason: "GatewayClassNotAccepted", detail: `GatewayClass ${g.className} is ${g.classAccepted ? `Accepted=${g.classAccepted.status}${g.classAccepted.reason ? ` (${g.classAccepted.reason})` : ""}` : "not accepted by any controller (no status)"}: nothing programs Gateway ${key(g.gateway)}` };
-  }
-  return undefined;
+  if (g.classMissing) return { problem: "not-found", detail: `GatewayClass ${g.className} does not exist` };
+  const gatewayUp = g.programmed?.status === "True" || g.accepted?.status === "True";
+  if (gatewayUp || g.classAccepted?.status === "True") return undefined;
+  const said = g.classAccepted ? `Accepted=${g.classAccepted.status}${g.classAccepted.reason ? ` (${g.classAccepted.reason}${g.classAccepted.message ? `: ${g.classAccepted.message}` : ""})` : ""}` : "not accepted by any controller (no status)";
+  return { problem: "not-accepted", detail: `GatewayClass ${g.className} is ${said}` };
 }
 
 function backendProblem(b: BackendRefAnalysis, routeNamespace: string): { ref: string; reason: string; detail: string } | undefined {
@@ -241,7 +283,49 @@ function routeSubject(model: ClusterModel, r: HTTPRouteAnalysis, kept: Kept<HTTP
   const services = r.backends.filter((b) => b.result === "ok" || b.result === "PortNotExposed" || b.result === "PortUnspecified").map((b) => ({ kind: "Service", namespace: b.ref.namespace, name: b.ref.name }));
   values["gateway.backendServices"] = uniqueRefs(services);
 
+  const endpointless = endpointlessBackends(model, r, raw);
+  values["gateway.endpointlessBackends"] = endpointless.entries;
+  values["gateway.servicesWithoutEndpoints"] = uniqueRefs(endpointless.services);
+  evidence["gateway.endpointlessBackends"] = endpointless.evidence;
+  evidence["gateway.servicesWithoutEndpoints"] = endpointless.evidence;
+
   return { kind: "HTTPRoute", subject: r.route, values, evidence, scope: [...uniqueRefs(services), ...backendPods(model, uniqueRefs(services)), ...uniqueRefs(parentGateways)] };
+}
+
+interface EndpointlessBackend {
+  service: string;
+  port: number;
+  rule: string;
+  trafficPercent: number;
+  notReadyEndpoints: number;
+}
+
+/**
+ * Resolved Service backendRefs that receive requests (weight > 0) while the
+ * Service has no ready endpoint. Backends that do not resolve are
+ * gateway.backendProblems; ExternalName Services have no endpoints by design.
+ */
+function endpointlessBackends(model: ClusterModel, r: HTTPRouteAnalysis, raw: GenericObject): { entries: EndpointlessBackend[]; services: ObjectRef[]; evidence: Evidence[] } {
+  const entries: EndpointlessBackend[] = [];
+  const services: ObjectRef[] = [];
+  const evidence: Evidence[] = [];
+  const cited = new Set<string>();
+  for (const b of r.backends) {
+    if (b.result !== "ok" || b.share === 0) continue;
+    const svc = model.service(b.ref.namespace, b.ref.name);
+    if (!svc || svc.spec.type === "ExternalName") continue;
+    const eps = endpointAddresses(model, svc);
+    if (eps.ready.size > 0) continue;
+    const service = `${b.ref.namespace}/${b.ref.name}`;
+    const rule = `rules[${b.rule}] (${r.rules[b.rule]})`;
+    const trafficPercent = Math.round(b.share * 1000) / 10;
+    entries.push({ service, port: b.ref.port!, rule, trafficPercent, notReadyEndpoints: eps.notReady.size });
+    services.push({ kind: "Service", namespace: b.ref.namespace, name: b.ref.name });
+    evidence.push(model.evidence(raw, b.path, `${rule} → Service ${service}:${b.ref.port} (${trafficPercent}% of the rule's requests)`));
+    if (!cited.has(service)) evidence.push(...eps.evidence.slice(0, 2));
+    cited.add(service);
+  }
+  return { entries, services, evidence };
 }
 
 function backendPods(model: ClusterModel, services: readonly ObjectRef[]): ObjectRef[] {
@@ -251,29 +335,87 @@ function backendPods(model: ClusterModel, services: readonly ObjectRef[]): Objec
     const selector = svc?.spec.selector ?? {};
     if (!svc || Object.keys(selector).length === 0) continue;
     const pods = model.podsInNamespace(s.namespace!).filter((p) => !isPodTerminal(p) && matchesServiceSelector(selector, p.metadata.labels));
-    out.push(...pods.map(podRef), ...pods.map((p) => model.workloadOf(p).ref));
+    out.push(...pods.map(podRef), ...pods.map((p) => model.workloadOf(p).ref), ...pods.flatMap((p) => (p.spec.nodeName ? [{ kind: "Node", name: p.spec.nodeName }] : [])));
   }
   return uniqueRefs(out);
 }
 
+/** A generic Programmed=False ("see other Conditions") says nothing a more specific failing condition does not. */
+function listenerFaults(l: ListenerAnalysis): ConditionView[] {
+  if (l.programmed?.status === "True") return [];
+  const specific = l.failingConditions.filter((c) => c.type !== "Programmed");
+  return specific.length > 0 ? specific : l.failingConditions;
+}
+
+const BAD_CERTIFICATE_REF = new Set(["missing", "wrong-type", "ref-not-permitted"]);
+
+interface ListenerProblem {
+  listener: string;
+  problem: string;
+  detail: string;
+}
+
+function listenerProblems(model: ClusterModel, g: GatewayAnalysis, raw: GenericObject): { problems: ListenerProblem[]; evidence: Evidence[] } {
+  const problems: ListenerProblem[] = [];
+  const evidence: Evidence[] = [];
+  const statusIndex = new Map(((raw.status as { listeners?: { name?: string }[] } | undefined)?.listeners ?? []).map((l, i) => [l.name, i]));
+  let certificateTrouble = false;
+  for (const l of g.listeners) {
+    if (l.programmed?.status === "True") continue;
+    const faults = listenerFaults(l);
+    for (const c of faults) problems.push({ listener: l.name, problem: `${c.type}=${c.status}${c.reason ? ` ${c.reason}` : ""}`, detail: (c.message ?? "").replace(/\.+$/, "") });
+    if (faults.length > 0) evidence.push(model.evidence(raw, `status.listeners[${statusIndex.get(l.name) ?? 0}].conditions`, `listener ${l.name}: ${faults.map((c) => `${c.type}=${c.status} ${c.reason ?? ""}: ${c.message ?? ""}`).join("; ")}`));
+    if (faults.some((c) => c.reason === "InvalidCertificateRef" || c.reason === "RefNotPermitted")) {
+      certificateTrouble = true;
+      for (const c of l.certificateRefs) evidence.push(model.evidence(raw, c.path, `listener ${l.name} certificateRef: Secret ${c.secret.namespace}/${c.secret.name}`));
+    }
+    // The controller's ResolvedRefs verdict, when written, already judged the certificateRefs.
+    if (l.resolvedRefs) continue;
+    for (const c of l.certificateRefs.filter((ref) => BAD_CERTIFICATE_REF.has(ref.status))) {
+      const ref = `${c.secret.namespace}/${c.secret.name}`;
+      const detail = c.status === "missing" ? `Secret ${ref} is not in secrets.tsv` : c.status === "wrong-type" ? `Secret ${ref} is not of type kubernetes.io/tls` : `no ReferenceGrant in namespace ${c.secret.namespace} allows Gateways from ${g.gateway.namespace} to reference Secret ${c.secret.name}`;
+      problems.push({ listener: l.name, problem: `certificateRef ${ref}: ${c.status}`, detail });
+      evidence.push(model.evidence(raw, c.path, `listener ${l.name} certificateRef ${ref}: ${detail}`));
+      certificateTrouble = true;
+    }
+  }
+  // The TLS Secrets that do exist are the likeliest intended ones (a renamed or differently named Secret).
+  if (certificateTrouble && model.secrets) {
+    const tls = model.secrets.filter((e) => e.namespace === g.gateway.namespace && e.type === TLS_SECRET_TYPE).map((e) => e.name);
+    evidence.push({ file: "resources/secrets.tsv", excerpt: `kubernetes.io/tls Secrets in ${g.gateway.namespace}: ${tls.join(", ") || "none"}` });
+  }
+  return { problems, evidence };
+}
+
 function gatewaySubject(model: ClusterModel, g: GatewayAnalysis, raw: GenericObject, classes: ReadonlyMap<string, GenericObject>): SubjectFacts {
-  const classProblem = g.classMissing ? "not-found" : g.classAccepted?.status === "True" ? "" : "not-accepted";
-  const listenerProblems = g.listeners.flatMap((l) => [
-    ...l.failingConditions.map((c) => ({ listener: l.name, problem: `${c.type}=${c.status}${c.reason ? ` ${c.reason}` : ""}` })),
-    ...l.certificateRefs.filter((c) => c.status === "missing" || c.status === "wrong-type" || c.status === "ref-not-permitted").map((c) => ({ listener: l.name, problem: `certificateRef ${c.secret.namespace}/${c.secret.name}: ${c.status}` })),
-  ]);
-  const cls = classes.get(g.className);
+  const cls = classVerdict(model, g);
+  const listeners = listenerProblems(model, g, raw);
+  const conditionProblems = [g.accepted, g.programmed]
+    .filter((c): c is ConditionView => c?.status === "False" && c.reason !== "ListenersNotValid")
+    .map((c) => ({ condition: c.type, reason: c.reason ?? "", message: c.message ?? "" }));
+  const classObject = classes.get(g.className);
   const values: Record<string, unknown> = {
     "gateway.className": g.className,
-    "gateway.classProblem": model.has("resources/gatewayclasses.json") ? classProblem : "",
+    "gateway.classProblem": cls?.problem ?? "",
+    "gateway.classDetail": cls?.detail ?? "",
     "gateway.programmed": g.programmed?.status ?? "",
-    "gateway.listenerProblems": listenerProblems,
+    "gateway.conditionProblems": conditionProblems,
+    "gateway.listenerProblems": listeners.problems,
     "gateway.attachedRoutes": g.listeners.filter((l) => l.attachedRoutes !== undefined).map((l) => `${l.name}: ${l.attachedRoutes}`),
   };
+  const conditionsEvidence = model.evidence(raw, "status.conditions", [g.accepted, g.programmed].filter((c) => c).map((c) => `${c!.type}=${c!.status} ${c!.reason ?? ""}: ${c!.message ?? ""}`).join("; ") || "no status conditions (no controller has processed the Gateway)");
+  const classEvidence = [
+    model.evidence(raw, "spec.gatewayClassName", `gatewayClassName: ${g.className}`),
+    classObject
+      ? model.evidence(classObject, "status", `GatewayClass ${g.className}: ${cls?.detail ?? "accepted"}`)
+      : { file: "resources/gatewayclasses.json", excerpt: `no GatewayClass ${g.className}; the classes are ${[...classes.keys()].join(", ") || "none"}` },
+  ];
   const evidence: Record<string, Evidence[]> = {
-    "gateway.classProblem": [model.evidence(raw, "spec.gatewayClassName", `gatewayClassName: ${g.className}`), ...(cls ? [model.evidence(cls, "status", `GatewayClass ${g.className}`)] : [])],
-    "gateway.programmed": [model.evidence(raw, "status.conditions", `Programmed=${g.programmed?.status ?? "(none)"}`)],
-    "gateway.listenerProblems": [model.evidence(raw, "status.listeners", listenerProblems.map((p) => `${p.listener}: ${p.problem}`).join("; ") || "listeners")],
+    "gateway.classProblem": [...classEvidence, conditionsEvidence],
+    "gateway.classDetail": classEvidence,
+    "gateway.programmed": [conditionsEvidence],
+    "gateway.conditionProblems": [conditionsEvidence],
+    "gateway.listenerProblems": listeners.evidence,
   };
   return { kind: "Gateway", subject: g.gateway, values, evidence };
 }

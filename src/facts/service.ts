@@ -6,7 +6,8 @@
  * - ExternalName and selector-less Services have no pods by design;
  * - terminal (Succeeded/Failed) pods never back a Service;
  * - containerPort is informational: a numeric targetPort is only checked when
- *   the selected pods declare ports at all; only named targetPorts need them;
+ *   the selected pods declare ports at all, and an undeclared side port beside
+ *   declared ones is a partial list; only named targetPorts need declarations;
  * - EndpointSlice `ready` nil means ready; terminating endpoints are not ready;
  *   a Service may have several slices (per address family and per 100 endpoints).
  */
@@ -52,7 +53,12 @@ const facts = declareFacts("service", "Service", SVC_PODS, {
   matchingPodsElsewhere: { description: "Pods in other namespaces that the selector would match (the Service is probably in the wrong namespace).", shape: StringList, example: ["shop-staging/web-7d4b9c-x2k4q"] },
   readyEndpointCount: { description: "Distinct ready endpoint addresses (EndpointSlices when collected, else Endpoints).", shape: z.number(), example: 2, requires: SVC_ENDPOINTS },
   notReadyEndpointCount: { description: "Endpoint addresses that are not ready (including terminating ones).", shape: z.number(), example: 1, requires: SVC_ENDPOINTS },
-  targetPortMismatches: { description: "Service ports whose numeric targetPort none of the selected pods declares, while they do declare other ports.", shape: z.array(PortProblem), example: [{ servicePort: "http:80/TCP", targetPort: 8080, declared: ["http:3000/TCP"], podsLacking: 2 }] },
+  targetPortMismatches: {
+    description:
+      "Service ports whose numeric targetPort none of the selected pods declares, while they declare other ports, and where that contradicts the Service: no port of the Service reaches a declared port, a declared port has the Service port's name at another number, or clients log `connection refused` towards that target. An undeclared side port (metrics, debug) beside ports that match is a partial list, not a mismatch.",
+    shape: z.array(PortProblem),
+    example: [{ servicePort: "http:80/TCP", targetPort: 8080, declared: ["http:3000/TCP"], podsLacking: 2 }],
+  },
   namedPortMissing: { description: "Service ports whose named targetPort is missing from some selected pods (those pods get no endpoint).", shape: z.array(PortProblem), example: [{ servicePort: "http:80/TCP", targetPort: "web", declared: ["http:8080/TCP"], podsLacking: 2 }] },
   refusedConnectionLogLines: { description: "Log lines (any component) reporting `connection refused` towards this Service's backends or ClusterIP.", shape: z.number(), example: 4, requires: SVC },
   selectedWorkloads: { description: "The workloads owning the selected pods.", shape: ObjectRefList, example: [{ kind: "Deployment", namespace: "shop", name: "web" }] },
@@ -125,7 +131,7 @@ function serviceSubject(model: ClusterModel, svc: Service, podCidrs: string[], c
   evidence["service.readyEndpointCount"] = eps.evidence;
   evidence["service.readyPodCount"] = matching.slice(0, 3).map((p) => model.evidence(p, "status.conditions", `${p.metadata.name}: ${podStatusLine(p)}`));
 
-  const ports = portProblems(svc, matching);
+  const ports = portProblems(model, svc, matching);
   values["service.targetPortMismatches"] = ports.numeric;
   values["service.namedPortMissing"] = ports.named;
   const portsEvidence = [model.evidence(svc, "spec.ports", `ports: ${(svc.spec.ports ?? []).map(formatServicePort).join(", ")}`), ...matching.slice(0, 2).map((p) => model.evidence(p, "spec.containers", `${p.metadata.name} declares ${declaredPorts(p).map(formatPort).join(", ") || "no ports"}`))];
@@ -208,12 +214,32 @@ export function endpointAddresses(model: ClusterModel, svc: Service): EndpointVi
   return view;
 }
 
-function portProblems(svc: Service, pods: readonly Pod[]): { numeric: z.infer<typeof PortProblem>[]; named: z.infer<typeof PortProblem>[] } {
-  const numeric: z.infer<typeof PortProblem>[] = [];
-  const named: z.infer<typeof PortProblem>[] = [];
+type PortProblemValue = z.infer<typeof PortProblem>;
+
+/**
+ * Service ports whose target the selected pods do not declare.
+ *
+ * Named targetPorts need a declaration: without one the pod gets no endpoint.
+ * A numeric targetPort does not: Kubernetes forwards to that number whatever
+ * the containers list, and containerPort is informational. So an undeclared
+ * number is only a finding when the declarations contradict the Service:
+ * - no port of the Service reaches a declared port (the single-port typo,
+ *   80→8080 while the container declares 80), or
+ * - a declared port carries this Service port's name at another number, or
+ * - clients log `connection refused` towards this very target.
+ * A side port (metrics, debug, DNS) next to ports that do match declarations
+ * means the container lists only some of its ports, as istiod does.
+ */
+function portProblems(model: ClusterModel, svc: Service, pods: readonly Pod[]): { numeric: PortProblemValue[]; named: PortProblemValue[] } {
+  const numeric: PortProblemValue[] = [];
+  const named: PortProblemValue[] = [];
   if (pods.length === 0) return { numeric, named };
   const perPod = pods.map(declaredPorts);
   const declared = [...new Set(perPod.flat().map(formatPort))];
+  // Only pods that declare ports say anything: containerPort is optional documentation.
+  const declaring = perPod.filter((ports) => ports.length > 0);
+  let reachesDeclaredPort = false;
+  const undeclared: { sp: ServicePort; port: number; problem: PortProblemValue }[] = [];
   for (const sp of svc.spec.ports ?? []) {
     const target = sp.targetPort ?? sp.port;
     const protocol = sp.protocol ?? "TCP";
@@ -221,14 +247,19 @@ function portProblems(svc: Service, pods: readonly Pod[]): { numeric: z.infer<ty
     if (typeof target === "string" && !/^\d+$/.test(target)) {
       const lacking = perPod.filter((ports) => !ports.some((p) => p.name === target && p.protocol === protocol)).length;
       if (lacking > 0) named.push({ servicePort, targetPort: target, declared, podsLacking: lacking });
+      if (lacking < perPod.length) reachesDeclaredPort = true;
       continue;
     }
-    const num = Number(target);
-    // Only pods that declare ports say anything: containerPort is optional documentation.
-    const declaring = perPod.filter((ports) => ports.length > 0);
     if (declaring.length === 0) continue;
+    const num = Number(target);
     const lacking = declaring.filter((ports) => !ports.some((p) => p.port === num && p.protocol === protocol)).length;
-    if (lacking === declaring.length) numeric.push({ servicePort, targetPort: num, declared, podsLacking: lacking });
+    if (lacking < declaring.length) reachesDeclaredPort = true;
+    else undeclared.push({ sp, port: num, problem: { servicePort, targetPort: num, declared, podsLacking: lacking } });
+  }
+  for (const u of undeclared) {
+    const protocol = u.sp.protocol ?? "TCP";
+    const renamed = u.sp.name !== undefined && declaring.some((ports) => ports.some((p) => p.name === u.sp.name && p.protocol === protocol && p.port !== u.port));
+    if (!reachesDeclaredPort || renamed || refusedLines(model, dialTargets(svc, [u.sp], pods)).length > 0) numeric.push(u.problem);
   }
   return { numeric, named };
 }
@@ -238,11 +269,11 @@ function hostPort(ip: string, port: number): string {
   return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
-/** ip:port strings a client would log when it dials this Service or one of its backends. */
-function dialTargets(svc: Service, pods: readonly Pod[]): Set<string> {
+/** ip:port strings a client would log when it dials these ports of the Service or its backends. */
+function dialTargets(svc: Service, ports: readonly ServicePort[], pods: readonly Pod[]): Set<string> {
   const targets = new Set<string>();
   const clusterIP = svc.spec.clusterIP && svc.spec.clusterIP !== "None" ? svc.spec.clusterIP : undefined;
-  for (const sp of svc.spec.ports ?? []) {
+  for (const sp of ports) {
     if (clusterIP) targets.add(hostPort(clusterIP, sp.port));
     const target = sp.targetPort ?? sp.port;
     for (const p of pods) {
@@ -301,8 +332,8 @@ function refusedIndex(model: ClusterModel): RefusedIndex {
   });
 }
 
-function refusedConnectionLines(model: ClusterModel, svc: Service, pods: readonly Pod[]): { count: number; samples: Evidence[] } {
-  const targets = dialTargets(svc, pods);
+/** Indexes (into refusedIndex's lines, ascending) of the lines refusing a connection to one of the targets. */
+function refusedLines(model: ClusterModel, targets: Set<string>): number[] {
   const index = refusedIndex(model);
   const hits = new Set<number>();
   for (const t of targets) {
@@ -313,9 +344,14 @@ function refusedConnectionLines(model: ClusterModel, svc: Service, pods: readonl
       index.lines.forEach((l, id) => mentionsTarget(l.text, t) && hits.add(id));
     }
   }
-  const ids = [...hits].sort((a, b) => a - b);
+  return [...hits].sort((a, b) => a - b);
+}
+
+function refusedConnectionLines(model: ClusterModel, svc: Service, pods: readonly Pod[]): { count: number; samples: Evidence[] } {
+  const ids = refusedLines(model, dialTargets(svc, svc.spec.ports ?? [], pods));
+  const lines = refusedIndex(model).lines;
   const samples = ids.slice(0, 3).map((id) => {
-    const l = index.lines[id]!;
+    const l = lines[id]!;
     return { file: l.file, line: l.line, excerpt: clip(l.text) };
   });
   return { count: ids.length, samples };

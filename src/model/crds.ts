@@ -75,6 +75,9 @@ export type ParentReference = z.infer<typeof ParentReference>;
 export const HTTPBackendRef = ObjectReference.extend({ port: int, weight: int });
 export type HTTPBackendRef = z.infer<typeof HTTPBackendRef>;
 
+/** Only the path is read (to name a rule in messages); headers, method and query params are kept as they are. */
+export const HTTPRouteMatch = z.looseObject({ path: z.looseObject({ type: str, value: str }).nullish() });
+
 export const HTTPRoute = z.looseObject({
   kind: z.literal("HTTPRoute").optional(),
   metadata: Metadata,
@@ -82,7 +85,7 @@ export const HTTPRoute = z.looseObject({
     .looseObject({
       parentRefs: z.array(ParentReference).nullish(),
       hostnames: z.array(z.string()).nullish(),
-      rules: z.array(z.looseObject({ backendRefs: z.array(HTTPBackendRef).nullish() })).nullish(),
+      rules: z.array(z.looseObject({ matches: z.array(HTTPRouteMatch).nullish(), backendRefs: z.array(HTTPBackendRef).nullish() })).nullish(),
     })
     .default({}),
   status: z

@@ -227,6 +227,32 @@ describe("HTTPRoute", () => {
     expect(analyze(SHOP_PAY + GRANT.replace(", name: payments-api}", "}")).httpRoutes[0]!.backends[0]!.result).toBe("ok");
   });
 
+  it("splits each rule's requests by weight (1 when unset, 0 receives none) and names rules by their first path match", () => {
+    const route = analyze(`
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web, namespace: store}
+spec:
+  parentRefs: [{name: shared-gw, namespace: infra}]
+  rules:
+  - matches: [{path: {type: Exact, value: /healthz}}, {path: {type: PathPrefix, value: /status}}]
+    backendRefs: [{name: web, port: 8080, weight: 90}, {name: web-canary, port: 8080, weight: 10}, {name: web-next, port: 8080, weight: 0}]
+  - backendRefs: [{name: web, port: 8080}, {name: web-canary, port: 8080}]
+  - matches: [{headers: [{name: x-canary, value: "true"}]}]
+    backendRefs: [{name: web, port: 8080, weight: 0}]
+`).httpRoutes[0]!;
+    expect(route.backends.map((b) => [b.rule, b.ref.name, b.share])).toEqual([
+      [0, "web", 0.9],
+      [0, "web-canary", 0.1],
+      [0, "web-next", 0],
+      [1, "web", 0.5],
+      [1, "web-canary", 0.5],
+      [2, "web", 0],
+    ]);
+    expect(route.rules).toEqual(["Exact /healthz and 1 more match", "PathPrefix /", "PathPrefix / + headers"]);
+  });
+
   it("reports a backend port the Service does not expose, and a missing port", () => {
     const route = analyze(`
 ---

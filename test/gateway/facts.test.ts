@@ -107,3 +107,123 @@ describe("HTTPRoute backendRefs", () => {
     expect(facts("storefront")["gateway.backendServices"]).toEqual([{ kind: "Service", namespace: "shop", name: "web" }]);
   });
 });
+
+describe("HTTPRoute backends without ready endpoints", () => {
+  /** The storefront route of healthy-gateway with other backendRefs. */
+  const storefrontBackends = (backendRefs: Obj[]) => (files: Map<string, Buffer>) =>
+    editList(files, "httproutes", (items) =>
+      items.map((r) => ((r.metadata as Obj).name === "storefront" ? { ...r, spec: { ...(r.spec as Obj), rules: [{ backendRefs, matches: [{ path: { type: "PathPrefix", value: "/" } }] }] } } : r)),
+    );
+
+  it("reports the share of the rule a crash-looping canary receives, with the route's namespace as the default", async () => {
+    const facts = await routeFacts("gateway-backend-no-endpoints");
+    expect(facts("storefront-beta")["gateway.endpointlessBackends"]).toEqual([{ service: "shop/web-canary", port: 80, rule: "rules[0] (PathPrefix /)", trafficPercent: 10, notReadyEndpoints: 1 }]);
+    expect(facts("storefront-beta")["gateway.servicesWithoutEndpoints"]).toEqual([{ kind: "Service", namespace: "shop", name: "web-canary" }]);
+    expect(facts("storefront")["gateway.servicesWithoutEndpoints"]).toEqual([]);
+  });
+
+  it("ignores a backendRef with weight 0: it receives no requests", async () => {
+    const facts = await routeFacts(
+      "gateway-backend-no-endpoints",
+      storefrontBackends([
+        { group: "", kind: "Service", name: "web", port: 80, weight: 1 },
+        { group: "", kind: "Service", name: "web-canary", port: 80, weight: 0 },
+      ]),
+    );
+    expect(facts("storefront")["gateway.servicesWithoutEndpoints"]).toEqual([]);
+  });
+
+  it("finds a selector-less Service in a granted namespace whose Endpoints list nothing", async () => {
+    const facts = await routeFacts("healthy-gateway", (files) => {
+      editList(files, "services", (items) => items.map((s) => ((s.metadata as Obj).name === "payments" ? { ...s, spec: { ...(s.spec as Obj), selector: undefined } } : s)));
+      editList(files, "endpoints", (items) => items.map((e) => ((e.metadata as Obj).name === "payments" ? { ...e, subsets: [] } : e)));
+      files.delete("resources/endpointslices.json");
+    });
+    expect(facts("payments-checkout")["gateway.endpointlessBackends"]).toEqual([{ service: "payments/payments", port: 443, rule: "rules[0] (PathPrefix /checkout)", trafficPercent: 100, notReadyEndpoints: 0 }]);
+  });
+
+  it("leaves unresolved backendRefs (RefNotPermitted) and ExternalName Services to other checks", async () => {
+    expect((await routeFacts("gateway-backend-not-permitted"))("refunds")["gateway.servicesWithoutEndpoints"]).toEqual([]);
+    // An ExternalName Service has no endpoints by design (nothing maintains any).
+    const facts = await routeFacts("healthy-gateway", (files) => {
+      editList(files, "services", (items) => items.map((s) => ((s.metadata as Obj).name === "web" ? { ...s, spec: { type: "ExternalName", externalName: "web.legacy.example.com", ports: [{ name: "http", port: 80, protocol: "TCP" }] } } : s)));
+      editList(files, "endpoints", (items) => items.filter((e) => (e.metadata as Obj).name !== "web"));
+      files.delete("resources/endpointslices.json");
+    });
+    expect(facts("storefront")["gateway.servicesWithoutEndpoints"]).toEqual([]);
+  });
+});
+
+describe("Gateway faults", () => {
+  async function gatewayValues(fixture: string, edit: (files: Map<string, Buffer>) => void = () => {}) {
+    const snapshot = await readSnapshot(fixturePath(fixture));
+    edit(snapshot.files);
+    const subjects = computeFacts(buildModel(snapshot), [gatewayFacts]);
+    return (name: string) => subjects.find((s) => s.kind === "Gateway" && s.subject.name === name)!.values;
+  }
+  const cond = (type: string, status: string, reason: string, message: string) => ({ lastTransitionTime: "2026-11-22T08:12:41Z", message, observedGeneration: 1, reason, status, type });
+  /** The public Gateway of healthy-gateway with its https listener's status conditions replaced. */
+  const httpsListenerStatus = (conditions: Obj[]) => (files: Map<string, Buffer>) =>
+    editList(files, "gateways", (items) =>
+      items.map((g) => {
+        const status = g.status as { listeners: Obj[] };
+        return { ...g, status: { ...status, listeners: status.listeners.map((l) => (l.name === "https" ? { ...l, conditions } : l)) } };
+      }),
+    );
+
+  it("lists a listener's specific fault with the controller's message, not the generic Programmed=False beside it", async () => {
+    const values = await gatewayValues(
+      "healthy-gateway",
+      httpsListenerStatus([cond("Conflicted", "True", "ProtocolConflict", "All listener protocols for a given port must be compatible"), cond("Programmed", "False", "Invalid", "Listener is invalid, see other Conditions for details.")]),
+    );
+    expect(values("public")["gateway.listenerProblems"]).toEqual([{ listener: "https", problem: "Conflicted=True ProtocolConflict", detail: "All listener protocols for a given port must be compatible" }]);
+  });
+
+  it("trusts a listener the controller programmed, even with some certificates unresolved", async () => {
+    const values = await gatewayValues(
+      "healthy-gateway",
+      httpsListenerStatus([cond("ResolvedRefs", "False", "PartiallyInvalidCertificateRef", "Secret infra/old-tls does not exist."), cond("Programmed", "True", "Programmed", "Sending translated listener configuration to the data plane")]),
+    );
+    expect(values("public")["gateway.listenerProblems"]).toEqual([]);
+  });
+
+  it("checks certificateRefs against secrets.tsv only where the controller wrote no ResolvedRefs verdict", async () => {
+    const dropSecret = (files: Map<string, Buffer>) => files.set("resources/secrets.tsv", Buffer.from(""));
+    expect((await gatewayValues("healthy-gateway", dropSecret))("public")["gateway.listenerProblems"]).toEqual([]);
+    const resolvedOnly = await gatewayValues("healthy-gateway", (files) => {
+      dropSecret(files);
+      httpsListenerStatus([cond("ResolvedRefs", "True", "ResolvedRefs", "Listener references have been resolved")])(files);
+    });
+    expect(resolvedOnly("public")["gateway.listenerProblems"]).toEqual([]);
+    const values = await gatewayValues("healthy-gateway", (files) => {
+      dropSecret(files);
+      editList(files, "gateways", (items) => items.map((g) => ({ ...g, status: {} })));
+    });
+    expect(values("public")["gateway.listenerProblems"]).toEqual([{ listener: "https", problem: "certificateRef infra/public-tls: missing", detail: "Secret infra/public-tls is not in secrets.tsv" }]);
+  });
+
+  it("reports the Gateway's own Accepted/Programmed=False, leaving ListenersNotValid to the listeners", async () => {
+    const withConditions = (conditions: Obj[]) => (files: Map<string, Buffer>) => editList(files, "gateways", (items) => items.map((g) => ({ ...g, status: { ...(g.status as Obj), conditions } })));
+    const values = await gatewayValues("healthy-gateway", withConditions([cond("Accepted", "True", "Accepted", "The Gateway has been scheduled by Envoy Gateway"), cond("Programmed", "False", "AddressNotAssigned", "No addresses have been assigned to the Gateway")]));
+    expect(values("public")["gateway.conditionProblems"]).toEqual([{ condition: "Programmed", reason: "AddressNotAssigned", message: "No addresses have been assigned to the Gateway" }]);
+    const listenersOnly = await gatewayValues("healthy-gateway", withConditions([cond("Accepted", "False", "ListenersNotValid", "Gateway has no valid listeners")]));
+    expect(listenersOnly("public")["gateway.conditionProblems"]).toEqual([]);
+  });
+
+  it("calls the class not accepted only while the Gateway is neither Accepted nor Programmed", async () => {
+    const classRejected = (files: Map<string, Buffer>) =>
+      editList(files, "gatewayclasses", (items) => items.map((c) => ({ ...c, status: { conditions: [cond("Accepted", "False", "InvalidParameters", "Invalid parametersRef")] } })));
+    expect((await gatewayValues("healthy-gateway", classRejected))("public")["gateway.classProblem"]).toBe("");
+    const values = await gatewayValues("healthy-gateway", (files) => {
+      classRejected(files);
+      editList(files, "gateways", (items) => items.map((g) => ({ ...g, status: {} })));
+    });
+    expect(values("public")["gateway.classProblem"]).toBe("not-accepted");
+    expect(values("public")["gateway.classDetail"]).toBe("GatewayClass eg is Accepted=False (InvalidParameters: Invalid parametersRef)");
+  });
+
+  it("names a GatewayClass that does not exist, and says nothing without gatewayclasses.json", async () => {
+    expect((await gatewayValues("gateway-class-not-found"))("internal")["gateway.classDetail"]).toBe("GatewayClass envoy-gateway does not exist");
+    expect((await gatewayValues("gateway-class-not-found", (files) => files.delete("resources/gatewayclasses.json")))("internal")["gateway.classProblem"]).toBe("");
+  });
+});

@@ -8,7 +8,8 @@ import type { NetworkPolicy, Pod, Service } from "../../src/model/k8s.js";
 import {
   buildPolicyIndex, canReach, podsWithoutDnsPath, resolveTargetPort, serviceBackends, unreachableBackends, type PolicyIndex, type Protocol,
 } from "../../src/facts/netpol/index.js";
-import { formatIp, ipBlockRanges } from "../../src/facts/netpol/cidr.js";
+import { formatIp } from "../../src/model/cidr.js";
+import { ipBlockRanges } from "../../src/facts/netpol/ip-block.js";
 import { DEFAULT_WEIGHTS, generateCluster } from "../../bench/netpol.js";
 import { makeNamespace, makePod, makePolicy, makeService } from "./objects.js";
 

@@ -11,7 +11,7 @@
  */
 import type { ClusterModel } from "../../model/model.js";
 import type { Pod } from "../../model/k8s.js";
-import { type Cidr, cidrContains, cidrsOverlap, parseCidr, parseIP } from "../../model/cidr.js";
+import { type Cidr, cidrContains, cidrsOverlap, parseCidr, parseIp } from "../../model/cidr.js";
 import type { Evidence } from "../../types/evidence.js";
 import { cniAgents } from "./agents.js";
 
@@ -106,7 +106,7 @@ export function serviceRange(model: ClusterModel): Range | undefined {
 }
 
 function contains(r: Range, ip: string): boolean {
-  const a = parseIP(ip);
+  const a = parseIp(ip);
   return !!a && cidrContains(r.parsed, a);
 }
 

@@ -8,7 +8,8 @@
  * defaults to the route's; a Service backend needs `port`, which must be one
  * of the Service's `spec.ports[].port`; a backend in another namespace needs
  * a ReferenceGrant there (from HTTPRoute in the route's namespace to
- * Service). Other kinds (ServiceImport, implementation-specific backends)
+ * Service); `weight` (1 by default) splits a rule's requests among its
+ * backendRefs, and weight 0 sends none. Other kinds (ServiceImport, implementation-specific backends)
  * are reported as unchecked, not as faults. Controllers report the same
  * faults as ResolvedRefs=False with reasons BackendNotFound, RefNotPermitted,
  * InvalidKind; we derive them from the objects so a snapshot without status
@@ -83,6 +84,9 @@ export interface ListenerAnalysis {
   /** The namespace selector in kubectl -l form, when from is Selector. */
   allowedNamespaceSelector?: string;
   attachedRoutes?: number;
+  /** The listener's Programmed and ResolvedRefs conditions; undefined when no controller wrote them. */
+  programmed?: ConditionView;
+  resolvedRefs?: ConditionView;
   /** Listener status conditions that report a fault (e.g. ResolvedRefs=False InvalidCertificateRef). */
   failingConditions: ConditionView[];
   certificateRefs: CertificateRefCheck[];
@@ -147,6 +151,10 @@ function analyzeGateway(gw: Gateway, ctx: Context): GatewayAnalysis {
       if (l.hostname) la.hostname = l.hostname;
       if (la.allowedNamespaces === "Selector") la.allowedNamespaceSelector = selectorToString(l.allowedRoutes?.namespaces?.selector);
       if (st?.attachedRoutes != null) la.attachedRoutes = st.attachedRoutes;
+      const programmed = condition(st?.conditions, "Programmed");
+      if (programmed) la.programmed = programmed;
+      const resolvedRefs = condition(st?.conditions, "ResolvedRefs");
+      if (resolvedRefs) la.resolvedRefs = resolvedRefs;
       return la;
     }),
   };
@@ -177,6 +185,14 @@ export type BackendRefResult = "ok" | "BackendNotFound" | "PortNotExposed" | "Po
 
 export interface BackendRefAnalysis {
   path: string;
+  /** Index of the route rule the backendRef belongs to. */
+  rule: number;
+  /**
+   * The fraction of the rule's requests sent to this backendRef: its weight
+   * (1 when unset) over the sum of the rule's weights; 0 for weight 0, which
+   * receives no traffic. Invalid backendRefs keep their share (answered 500).
+   */
+  share: number;
   ref: { group: string; kind: string; namespace: string; name: string; port?: number; weight?: number };
   result: BackendRefResult;
   exposedPorts: string[];
@@ -186,6 +202,8 @@ export interface BackendRefAnalysis {
 export interface HTTPRouteAnalysis {
   route: ObjectRef;
   hostnames: string[];
+  /** Each rule named by its matches, for messages: `PathPrefix /checkout` (no match means PathPrefix /). */
+  rules: string[];
   parents: ParentAnalysis[];
   backends: BackendRefAnalysis[];
 }
@@ -220,12 +238,12 @@ function analyzeParent(route: HTTPRoute, raw: NonNullable<HTTPRoute["spec"]["par
   return p;
 }
 
-function analyzeBackendRef(route: HTTPRoute, raw: HTTPBackendRef, path: string, ctx: Context): BackendRefAnalysis {
+function analyzeBackendRef(route: HTTPRoute, raw: HTTPBackendRef, at: { path: string; rule: number; share: number }, ctx: Context): BackendRefAnalysis {
   const routeNamespace = route.metadata.namespace ?? "default";
   const ref: BackendRefAnalysis["ref"] = { group: raw.group ?? "", kind: raw.kind ?? "Service", namespace: raw.namespace ?? routeNamespace, name: raw.name };
   if (raw.port != null) ref.port = raw.port;
   if (raw.weight != null) ref.weight = raw.weight;
-  const out = (result: BackendRefResult, exposedPorts: string[] = [], grant?: ObjectRef): BackendRefAnalysis => ({ path, ref, result, exposedPorts, ...(grant ? { grant } : {}) });
+  const out = (result: BackendRefResult, exposedPorts: string[] = [], grant?: ObjectRef): BackendRefAnalysis => ({ ...at, ref, result, exposedPorts, ...(grant ? { grant } : {}) });
   if (ref.group !== "" || ref.kind !== "Service") return out("UncheckedKind");
   const decision = permitted({ group: GATEWAY_GROUP, kind: "HTTPRoute", namespace: routeNamespace }, { group: "", kind: "Service", namespace: ref.namespace, name: ref.name }, ctx.grants);
   if (!decision.allowed) return out("RefNotPermitted");
@@ -238,12 +256,37 @@ function analyzeBackendRef(route: HTTPRoute, raw: HTTPBackendRef, path: string, 
   return out("ok", exposed, decision.grant);
 }
 
+type RouteRule = NonNullable<HTTPRoute["spec"]["rules"]>[number];
+
+const OTHER_MATCH_FIELDS: [string, string][] = [["headers", "headers"], ["queryParams", "query params"], ["method", "method"]];
+
+/**
+ * `PathPrefix /checkout`, `PathPrefix / + headers`, `Exact /healthz and 2 more
+ * matches`; a match without path is PathPrefix /, a rule without matches
+ * takes every request.
+ */
+function describeRule(rule: RouteRule): string {
+  const matches = rule.matches ?? [];
+  const first = matches[0];
+  const others = OTHER_MATCH_FIELDS.filter(([field]) => first?.[field] != null).map(([, label]) => ` + ${label}`).join("");
+  const text = `${first?.path?.type ?? "PathPrefix"} ${first?.path?.value ?? "/"}${others}`;
+  return matches.length > 1 ? `${text} and ${matches.length - 1} more match${matches.length > 2 ? "es" : ""}` : text;
+}
+
+function analyzeRuleBackends(route: HTTPRoute, rule: RouteRule, r: number, ctx: Context): BackendRefAnalysis[] {
+  const refs = rule.backendRefs ?? [];
+  const total = refs.reduce((sum, b) => sum + (b.weight ?? 1), 0);
+  return refs.map((b, j) => analyzeBackendRef(route, b, { path: `spec.rules[${r}].backendRefs[${j}]`, rule: r, share: total > 0 ? (b.weight ?? 1) / total : 0 }, ctx));
+}
+
 function analyzeRoute(route: HTTPRoute, ctx: Context): HTTPRouteAnalysis {
+  const rules = route.spec.rules ?? [];
   return {
     route: { kind: "HTTPRoute", namespace: route.metadata.namespace ?? "default", name: route.metadata.name },
     hostnames: route.spec.hostnames ?? [],
+    rules: rules.map(describeRule),
     parents: (route.spec.parentRefs ?? []).map((p, i) => analyzeParent(route, p, i, ctx)),
-    backends: (route.spec.rules ?? []).flatMap((rule, r) => (rule.backendRefs ?? []).map((b, j) => analyzeBackendRef(route, b, `spec.rules[${r}].backendRefs[${j}]`, ctx))),
+    backends: rules.flatMap((rule, r) => analyzeRuleBackends(route, rule, r, ctx)),
   };
 }
 

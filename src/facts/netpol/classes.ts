@@ -12,7 +12,7 @@
 import type { Pod } from "../../model/k8s.js";
 import type { Labels } from "../../model/selectors.js";
 import { type ContainerPortInfo, podContainerPorts } from "./ports.js";
-import { type IpAddress, parseIp } from "./cidr.js";
+import { type IpAddress, parseIp } from "../../model/cidr.js";
 
 /** A fixed-size bitset over class ids. */
 export class ClassSet {

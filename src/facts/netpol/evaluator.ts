@@ -18,7 +18,8 @@
 import type { Service } from "../../model/k8s.js";
 import { type Labels, matchesServiceSelector } from "../../model/selectors.js";
 import { ClassSet, type IndexedPod, type PodClass, buildClasses } from "./classes.js";
-import { type IpAddress, type IpBlock, compareIp, formatIp, formatIpBlock, ipBlockContains, ipBlockRanges, parseIp } from "./cidr.js";
+import { type IpAddress, compareIp, formatIp, parseIp } from "../../model/cidr.js";
+import { type IpBlock, formatIpBlock, ipBlockContains, ipBlockRanges } from "./ip-block.js";
 import { describePeer, describePorts, formatPolicy } from "./explain.js";
 import { type CompiledPeer, type CompiledPolicy, type CompiledRule, type Direction, PolicyCompiler } from "./policies.js";
 import { type ContainerPortInfo, PortSet, type Protocol, matchRulePorts, resolveNamedPort, rulePortSet, toProtocol } from "./ports.js";

@@ -20,7 +20,7 @@
  */
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from "../../model/k8s.js";
 import { type Labels, matchesLabelSelector } from "../../model/selectors.js";
-import { type IpBlock, parseIpBlock } from "./cidr.js";
+import { type IpBlock, parseIpBlock } from "./ip-block.js";
 import { ClassSet, type PodClass } from "./classes.js";
 
 export interface PolicyRef {

@@ -17,7 +17,8 @@ import {
   canReach, formatPolicy, resolveTargetPort, unreachableBackends,
   type BackendGap, type CompiledPeer, type CompiledPolicy, type IndexedPod, type PolicyIndex, type PolicyRef, type Verdict,
 } from "../netpol/index.js";
-import { ipBlockContains, parseIp } from "../netpol/cidr.js";
+import { parseIp } from "../../model/cidr.js";
+import { ipBlockContains } from "../netpol/ip-block.js";
 import { matchRulePorts, toProtocol } from "../netpol/ports.js";
 import { ingressAnalysisOf } from "../ingress/analysis.js";
 import { clusterDns } from "../dns/cluster-dns.js";
