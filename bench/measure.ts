@@ -12,6 +12,7 @@ import { createReadStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import tar from "tar-stream";
+import { applyGcPolicy } from "../src/cli/gc-policy.js";
 import { diagnoseModel } from "../src/diagnose.js";
 import { FACT_BUILDERS } from "../src/facts/index.js";
 import type { FactBuilder } from "../src/facts/types.js";
@@ -80,6 +81,7 @@ function timedBuilders(stages: Record<string, number>): FactBuilder[] {
 }
 
 async function diagnose(path: string): Promise<Measurement> {
+  applyGcPolicy();
   const rules = (await loadRuleSet()).rules;
   const stages: Record<string, number> = {};
   let mark = performance.now();
