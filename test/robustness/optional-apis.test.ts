@@ -142,3 +142,41 @@ describe("a hand-made Istio snapshot with PeerAuthentications only", () => {
     });
   });
 });
+
+describe("CNI policy CRDs", () => {
+  const gnp = "resources/globalnetworkpolicies.json";
+  const finding = (r: Report) => r.findings.find((f) => f.ruleId === "policy-default-deny-blocks")!;
+
+  it("collected and empty on a Calico cluster: the policy verdict stands at full confidence", async () => {
+    const report = await diagnoseFixture("policy-default-deny-blocks");
+    expect(finding(report).confidence).toBe(0.92);
+    expect(report.coverage.notes.filter((n) => n.includes("GlobalNetworkPolicy"))).toEqual([]);
+  });
+
+  it("not collected on a Calico cluster, and the manifest does not say: the verdict may miss them, so lower confidence and a coverage note", async () => {
+    const report = await handMade("policy-default-deny-blocks", { drop: [gnp], manifest: withoutApis });
+    expect(finding(report).confidence).toBe(0.5);
+    expect(finding(report).message).toContain("Note: GlobalNetworkPolicy objects may also apply and were not evaluated.");
+    expect(report.coverage.notes).toContainEqual(expect.stringMatching(
+      /^resources\/globalnetworkpolicies\.json was not collected \(manifest\.json does not record whether the cluster serves globalnetworkpolicies\.crd\.projectcalico\.org or globalnetworkpolicies\.projectcalico\.org: a hand-made or older snapshot\) although calico runs: GlobalNetworkPolicy objects may filter traffic too/,
+    ));
+  });
+
+  it("not served, as the manifest says: nothing missing", async () => {
+    const report = await handMade("policy-default-deny-blocks", {
+      drop: [gnp],
+      manifest: (m) => {
+        const apis = m.apis as { served: string[] };
+        apis.served = apis.served.filter((n) => !n.startsWith("globalnetworkpolicies."));
+      },
+    });
+    expect(finding(report).confidence).toBe(0.92);
+    expect(report.coverage.notes.filter((n) => n.includes("GlobalNetworkPolicy"))).toEqual([]);
+  });
+
+  it("absent where their CNI does not run: nothing missing (no Cilium here, so no CiliumNetworkPolicy can filter)", async () => {
+    const report = await handMade("policy-default-deny-blocks", { manifest: withoutApis });
+    expect(finding(report).confidence).toBe(0.92);
+    expect(report.coverage.notes.filter((n) => n.includes("CiliumNetworkPolicy"))).toEqual([]);
+  });
+});
