@@ -493,18 +493,33 @@ preflight() {
 
 discover_apis() {
   local t="$WORK/tmp"
+  : >"$WORK/discovery-failed.txt"
   if kc_to "$WORK/api-resources.txt" "$t/api.err" api-resources -o name; then
     HAVE_DISCOVERY=1
   elif [ -s "$WORK/api-resources.txt" ]; then
     # Some aggregated API (often metrics) is down; the rest of discovery is fine.
+    # kubectl names the group versions it could not list: "unable to retrieve the
+    # complete list of server APIs: metrics.k8s.io/v1beta1: <why>, <g>/<v>: <why>".
     HAVE_DISCOVERY=1
     record_error "discovery" "$(error_message "$t/api.err")"
+    sed -n 's/.*unable to retrieve the complete list of server APIs: //p' "$t/api.err" | tr ',' '\n' |
+      sed -n 's|^ *\([a-z0-9.-]*\)/v[0-9a-z]*: .*|\1|p' | sort -u >"$WORK/discovery-failed.txt"
   else
     record_error "discovery" "$(error_message "$t/api.err")"
   fi
 }
 
+# The API group of a resource name as `kubectl api-resources -o name` prints it
+# (httproutes.gateway.networking.k8s.io; core resources have none).
+api_group() { case $1 in *.*) printf '%s\n' "${1#*.}" ;; *) printf '\n' ;; esac; }
+
 api_served() { [ "$HAVE_DISCOVERY" = 1 ] && grep -qxF "$1" "$WORK/api-resources.txt"; }
+
+# Whether discovery tells if the resource is served: it lists it, or its group
+# answered in full (a group with one version down may still list the others').
+api_checked() {
+  api_served "$1" || { [ "$HAVE_DISCOVERY" = 1 ] && ! grep -qxF "$(api_group "$1")" "$WORK/discovery-failed.txt"; }
+}
 
 # Network components, found by the labels their standard manifests and charts set.
 # Each line: label key | selector. The component name comes from the label value.
@@ -634,18 +649,35 @@ dmesg.txt|dmesg'
 STEPS=()
 
 plan_steps() {
-  local plural names scope check name chosen ns pod node
+  local plural names scope check name chosen unchecked ns pod node
+  : >"$WORK/apis-checked.txt"
+  : >"$WORK/apis-served.txt"
   while IFS='|' read -r plural names scope check; do
     chosen=""
-    if [ "$check" = always ] || { [ "$check" = api ] && [ "$HAVE_DISCOVERY" = 0 ]; }; then
+    unchecked=""
+    if [ "$check" = always ]; then
       chosen=${names%% *}
     else
+      # Every name goes to manifest.json's "apis" (diagnose tells "not installed"
+      # from "not collected" by it); the first served one is collected.
       for name in $names; do
-        if api_served "$name"; then chosen=$name; break; fi
+        if ! api_checked "$name"; then
+          unchecked="${unchecked:+$unchecked }$name"
+          continue
+        fi
+        printf '%s\n' "$name" >>"$WORK/apis-checked.txt"
+        if api_served "$name"; then
+          printf '%s\n' "$name" >>"$WORK/apis-served.txt"
+          [ -n "$chosen" ] || chosen=$name
+        fi
       done
+      # A built-in API that discovery could not answer for is asked for anyway.
+      if [ -z "$chosen" ] && [ -n "$unchecked" ] && [ "$check" = api ]; then chosen=${unchecked%% *}; fi
     fi
     if [ -n "$chosen" ]; then
       STEPS+=("resource|$plural|$chosen|$scope")
+    elif [ -n "$unchecked" ]; then
+      record_unavailable "resources/$plural.json" "API discovery failed: whether the cluster serves ${unchecked// / or } is unknown"
     elif [ "$check" = api ]; then
       record_unavailable "resources/$plural.json" "API ${names%% *} is not served by this cluster"
     else
@@ -1120,6 +1152,18 @@ json_step_list() { # file field indent
   printf '\n%s]' "$pad"
 }
 
+# A JSON array of strings, one per line of a file.
+json_line_list() { # file indent
+  local file=$1 pad=$2 line sep=""
+  if [ ! -s "$file" ]; then printf '[]'; return; fi
+  printf '['
+  while IFS= read -r line; do
+    printf '%s\n%s  %s' "$sep" "$pad" "$(json_str "$line")"
+    sep=","
+  done <"$file"
+  printf '\n%s]' "$pad"
+}
+
 masked_total() { # kind what
   awk -v k="$1" -v w="$2" '$1 == k && $2 == w { n += $3 } END { print n + 0 }' "$WORK/masked.txt"
 }
@@ -1149,6 +1193,10 @@ write_manifest() {
     printf '  "cluster": { "context": %s, "serverVersion": %s },\n' "$(json_str "$CONTEXT_NAME")" "$(json_str "$SERVER_VERSION")"
     printf '  "scope": { "namespaces": %s, "nodeData": %s, "logsSince": %s, "logBytesPerContainer": %s },\n' \
       "$scope" "$(json_str "$NODE_MODE")" "$(json_str "$SINCE")" "$LOG_BYTES"
+    printf '  "apis": {\n'
+    printf '    "checked": %s,\n' "$(json_line_list "$WORK/apis-checked.txt" "    ")"
+    printf '    "served": %s\n' "$(json_line_list "$WORK/apis-served.txt" "    ")"
+    printf '  },\n'
     printf '  "redactions": [\n'
     printf '    "secret data never collected: secrets.tsv holds namespace, name and type only",\n'
     printf '    "config maps limited to network configuration",\n'

@@ -20,6 +20,7 @@ import { z } from "zod";
 import { Gateway, GatewayClass, HTTPRoute, ReferenceGrant } from "../model/crds.js";
 import type { GenericObject } from "../model/k8s.js";
 import type { ClusterModel } from "../model/model.js";
+import { accountedFor, whyMissing } from "../model/optional-apis.js";
 import { isPodTerminal, podRef } from "../model/pods.js";
 import { matchesServiceSelector } from "../model/selectors.js";
 import type { Evidence, ObjectRef } from "../types/evidence.js";
@@ -31,14 +32,23 @@ import { endpointAddresses } from "./service.js";
 import { ObjectRefList, StringList } from "./shapes.js";
 import type { FactBuilder, SubjectFacts } from "./types.js";
 
-// The collector writes the Gateway API files only where the CRDs are installed,
-// so an absent file usually means "no Gateway API": nothing to check, not a
-// check skipped. What cannot be judged without a file is left to the
-// controller's status instead (no gateways.json: no GatewayNotFound).
-const ROUTES: string[] = [];
-const ROUTE_BACKENDS = ["resources/services.json"];
-const ROUTE_ENDPOINTS = ["resources/services.json", "resources/endpointslices.json|resources/endpoints.json"];
-const GATEWAYS: string[] = [];
+// The collector writes the Gateway API files only where the CRDs are installed
+// and says so in manifest.json (apis): a rule needing a file the cluster does
+// not serve has nothing to check; without that record it is skipped (see
+// src/model/optional-apis.ts). Beside routes and Gateways, what cannot be
+// judged without gateways.json, gatewayclasses.json or referencegrants.json is
+// left to the controller's status, and the coverage notes say so.
+const ROUTES = ["resources/httproutes.json"];
+const ROUTE_BACKENDS = [...ROUTES, "resources/services.json"];
+const ROUTE_ENDPOINTS = [...ROUTE_BACKENDS, "resources/endpointslices.json|resources/endpoints.json"];
+const GATEWAYS = ["resources/gateways.json"];
+
+/** Files whose absence beside routes (or Gateways) leaves part of their checks to the controller's status. */
+const CONTEXT_FILES: ReadonlyArray<{ file: string; besideGateways: boolean; unchecked: string }> = [
+  { file: "resources/gateways.json", besideGateways: false, unchecked: "route attachment is judged from the controller's status only (GatewayNotFound, listener and hostname mismatches are not derived)" },
+  { file: "resources/gatewayclasses.json", besideGateways: true, unchecked: "GatewayClassNotFound and GatewayClassNotAccepted are not derived" },
+  { file: "resources/referencegrants.json", besideGateways: true, unchecked: "cross-namespace backendRefs and certificateRefs are not checked against ReferenceGrants (RefNotPermitted comes from the controller's status only)" },
+];
 
 const Problem = z.object({ ref: z.string(), reason: z.string(), detail: z.string() });
 
@@ -122,6 +132,14 @@ export const gatewayFacts: FactBuilder = {
     const classByName = new Map(classes.map((c) => [c.parsed.metadata.name, c.raw]));
     for (const [i, r] of analysis.httpRoutes.entries()) yield routeSubject(model, r, routes[i]!, gatewayByKey, classByName);
     for (const [i, g] of analysis.gateways.entries()) yield gatewaySubject(model, g, gateways[i]!.raw, classByName);
+  },
+  notes(model) {
+    const routes = model.resources.httproutes.length > 0;
+    const gateways = model.resources.gateways.length > 0;
+    return CONTEXT_FILES.filter((c) => (routes || (c.besideGateways && gateways)) && !accountedFor(model, c.file)).map(({ file, unchecked }) => {
+      const reason = whyMissing(model, file);
+      return `${file} was not collected${reason ? ` (${reason})` : ""}: ${unchecked}`;
+    });
   },
 };
 

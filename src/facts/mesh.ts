@@ -33,17 +33,20 @@ import { declareFacts } from "./define.js";
 import { ObjectRefList, ObjectRefShape, StringList } from "./shapes.js";
 import type { FactBuilder, SubjectFacts } from "./types.js";
 
-// The Istio CRD files are absent when Istio is not installed (the collector records the API as not served):
-// their subjects then simply do not exist, so the facts do not require them; a collection error is a note.
-const PA = ["resources/pods.json", "resources/services.json"];
+// Each Istio fact requires the file of its own kind: without it the rule is
+// skipped, unless manifest.json says the cluster does not serve the API, in
+// which case there are no such objects to check (src/model/optional-apis.ts).
+const PA_FILE = "resources/peerauthentications.json";
+const VS_FILE = "resources/virtualservices.json";
+const DR_FILE = "resources/destinationrules.json";
 const SERVICES = ["resources/services.json"];
-const ISTIO_FILES = ["resources/peerauthentications.json", "resources/virtualservices.json", "resources/destinationrules.json"];
+const PA = [PA_FILE, "resources/pods.json", ...SERVICES];
 const NS = ["resources/namespaces.json", "resources/pods.json"];
 
 const peerAuthenticationFacts = declareFacts("mesh", "PeerAuthentication", PA, {
-  mode: { description: "The mTLS mode the policy sets (STRICT, PERMISSIVE, DISABLE, or UNSET when it inherits).", shape: z.string(), example: "STRICT", requires: [] },
-  scope: { description: "mesh (no selector, root namespace istio-system), namespace (no selector elsewhere) or workload (a selector).", shape: z.string(), example: "namespace", requires: [] },
-  selector: { description: "The workload selector (\"\" for mesh- and namespace-wide policies).", shape: z.string(), example: "app=reviews", requires: [] },
+  mode: { description: "The mTLS mode the policy sets (STRICT, PERMISSIVE, DISABLE, or UNSET when it inherits).", shape: z.string(), example: "STRICT", requires: [PA_FILE] },
+  scope: { description: "mesh (no selector, root namespace istio-system), namespace (no selector elsewhere) or workload (a selector).", shape: z.string(), example: "namespace", requires: [PA_FILE] },
+  selector: { description: "The workload selector (\"\" for mesh- and namespace-wide policies).", shape: z.string(), example: "app=reviews", requires: [PA_FILE] },
   strictServices: { description: "Services whose meshed backends this policy makes require mTLS (STRICT decided by it, on the whole workload or per port; ports excluded from interception do not count).", shape: ObjectRefList, example: [{ kind: "Service", namespace: "bookinfo", name: "reviews" }] },
   strictPorts: { description: "The Service ports concerned, as ns/name:port → targetPort.", shape: StringList, example: ["bookinfo/reviews:9080 → 9080"] },
   refusedServices: { description: "Of the STRICT Services, those the plaintext clients call.", shape: ObjectRefList, example: [{ kind: "Service", namespace: "bookinfo", name: "reviews" }] },
@@ -58,35 +61,36 @@ const peerAuthenticationFacts = declareFacts("mesh", "PeerAuthentication", PA, {
 const UndefinedSubset = z.object({ path: z.string(), host: z.string(), subset: z.string(), knownSubsets: StringList, destinationRules: StringList });
 const InvalidWeights = z.object({ path: z.string(), weights: z.array(z.number().nullable()), sum: z.number() });
 
-const virtualServiceFacts = declareFacts("mesh", "VirtualService", [], {
-  hosts: { description: "The hosts the VirtualService routes (as written).", shape: StringList, example: ["reviews"], requires: [] },
+const virtualServiceFacts = declareFacts("mesh", "VirtualService", [VS_FILE], {
+  hosts: { description: "The hosts the VirtualService routes (as written).", shape: StringList, example: ["reviews"] },
   undefinedSubsets: {
     description: "Route destinations naming a subset that no DestinationRule visible from the VirtualService's namespace defines for the host (short hosts resolved against that namespace): Envoy has no such cluster and answers 503 NC.",
     shape: z.array(UndefinedSubset),
     example: [{ path: "spec.http[0].route[1].destination", host: "reviews.bookinfo.svc.cluster.local", subset: "v3", knownSubsets: ["v1", "v2"], destinationRules: ["bookinfo/reviews"] }],
+    requires: [VS_FILE, DR_FILE],
   },
   invalidWeights: {
     description: "Routes with several destinations, some weighted, whose weights (a missing one counting 0) do not sum to 100.",
     shape: z.array(InvalidWeights),
     example: [{ path: "spec.http[0]", weights: [80, 30], sum: 110 }],
   },
-  destinationServices: { description: "The Services the route destinations resolve to.", shape: ObjectRefList, example: [{ kind: "Service", namespace: "bookinfo", name: "reviews" }], requires: SERVICES },
-  missingDestinationHosts: { description: "Destination hosts that are cluster names (….svc.<domain>) no Service has.", shape: StringList, example: ["rating.bookinfo.svc.cluster.local"], requires: SERVICES },
-  noClusterLines: { description: "Sidecar and gateway log lines answering 503 NC cluster_not_found for this VirtualService's hosts.", shape: z.number(), example: 4, requires: [] },
+  destinationServices: { description: "The Services the route destinations resolve to.", shape: ObjectRefList, example: [{ kind: "Service", namespace: "bookinfo", name: "reviews" }], requires: [VS_FILE, ...SERVICES] },
+  missingDestinationHosts: { description: "Destination hosts that are cluster names (….svc.<domain>) no Service has.", shape: StringList, example: ["rating.bookinfo.svc.cluster.local"], requires: [VS_FILE, ...SERVICES] },
+  noClusterLines: { description: "Sidecar and gateway log lines answering 503 NC cluster_not_found for this VirtualService's hosts.", shape: z.number(), example: 4 },
 });
 
 const FailoverGap = z.object({ path: z.string(), setting: z.string() });
 
-const destinationRuleFacts = declareFacts("mesh", "DestinationRule", [], {
+const destinationRuleFacts = declareFacts("mesh", "DestinationRule", [DR_FILE], {
   host: { description: "The host as written.", shape: z.string(), example: "helloworld" },
   fqdn: { description: "The host resolved against the DestinationRule's namespace.", shape: z.string(), example: "helloworld.sample.svc.cluster.local" },
-  hostKind: { description: "service, missing (a cluster name no Service has), wildcard, wildcard-matches-nothing, or external (not a cluster name).", shape: z.string(), example: "service", requires: SERVICES },
+  hostKind: { description: "service, missing (a cluster name no Service has), wildcard, wildcard-matches-nothing, or external (not a cluster name).", shape: z.string(), example: "service", requires: [DR_FILE, ...SERVICES] },
   failoverWithoutOutlierDetection: {
     description: "Traffic policies (top level, per port, per subset) with locality failover or failoverPriority but no outlierDetection of their own or inherited: no endpoint is ever ejected, so traffic never fails over.",
     shape: z.array(FailoverGap),
     example: [{ path: "spec.trafficPolicy.loadBalancer.localityLbSetting", setting: "failover" }],
   },
-  service: { description: "The Service the host names, or null.", shape: ObjectRefShape.nullable(), example: { kind: "Service", namespace: "sample", name: "helloworld" }, requires: SERVICES },
+  service: { description: "The Service the host names, or null.", shape: ObjectRefShape.nullable(), example: { kind: "Service", namespace: "sample", name: "helloworld" }, requires: [DR_FILE, ...SERVICES] },
 });
 
 const MissingSidecar = z.object({ workload: ObjectRefShape, proxy: z.string(), pods: z.number(), of: z.number(), decidedBy: z.string() });
@@ -498,10 +502,6 @@ export const meshFacts: FactBuilder = {
   notes(model) {
     const ctx = meshContext(model);
     const notes = [...ctx.notes];
-    for (const file of ISTIO_FILES) {
-      const reason = model.has(file) ? undefined : model.missingReason(file);
-      if (reason && !/not served/.test(reason)) notes.push(`${file} could not be collected (${reason}): the Istio checks using it did not run`);
-    }
     for (const { item } of ctx.destinationRules) {
       const a = analyzeDestinationRule(item, ctx.services, ctx.pods);
       const ref = `DestinationRule ${a.destinationRule.namespace}/${a.destinationRule.name}`;

@@ -26,7 +26,7 @@ import { declareFacts } from "./define.js";
 import { ObjectRefList, StringList } from "./shapes.js";
 import type { FactBuilder, SubjectFacts } from "./types.js";
 import { describePorts, describePeer, explainVerdict, formatPolicy, type CompiledPolicy, type PolicyRef } from "./netpol/index.js";
-import { policyEnforcement, policyIndex, unevaluatedPolicyKinds } from "./policy/context.js";
+import { policyEnforcement, policyIndex, presentPolicyKinds, uncollectedPolicies, unevaluatedPolicyKinds } from "./policy/context.js";
 import { peerConfusions, portMismatches, selectorMatchesNothing, unmatchedNamespaceSelectors } from "./policy/lint.js";
 import { controllerGaps, describeCall, externalEgressGaps, serviceBackendPodsOf, serviceGaps } from "./policy/reachability.js";
 import { timeoutIndex, timeoutLines } from "./policy/timeouts.js";
@@ -49,7 +49,7 @@ type Kind = keyof typeof ENFORCEMENT_NAMES;
 const common = (subject: Kind) =>
   declareFacts("policy", subject, POLICIES, {
     [ENFORCEMENT_NAMES[subject].enforced]: { description: "NetworkPolicy is enforced, as far as the snapshot tells: false only when the CNI is known not to enforce it (Flannel alone, no policy agent).", shape: z.boolean(), example: true, requires: CNI },
-    [ENFORCEMENT_NAMES[subject].kinds]: { description: "CNI policy objects present in the snapshot (CiliumNetworkPolicy, Calico GlobalNetworkPolicy…): they filter traffic too and are not evaluated.", shape: StringList, example: ["CiliumNetworkPolicy"], requires: ["resources/networkpolicies.json"] },
+    [ENFORCEMENT_NAMES[subject].kinds]: { description: "CNI policy kinds (CiliumNetworkPolicy, Calico GlobalNetworkPolicy) that may filter traffic too and are not evaluated: objects present in the snapshot, or a file not collected while that CNI runs (and not known to be unserved).", shape: StringList, example: ["CiliumNetworkPolicy"], requires: ["resources/networkpolicies.json"] },
   });
 
 const clusterFacts = declareFacts("policy", "Cluster", CNI, {
@@ -116,10 +116,13 @@ export const policyFacts: FactBuilder = {
     for (const ns of namespaces) yield namespaceSubject(model, ns, shared("Namespace"));
   },
   notes(model) {
-    const kinds = unevaluatedPolicyKinds(model);
-    return kinds.length > 0
+    const kinds = presentPolicyKinds(model);
+    const present = kinds.length > 0
       ? [`${kinds.join(", ")} objects are present: they filter traffic too and are not evaluated, so NetworkPolicy verdicts cover networking.k8s.io/v1 NetworkPolicy only`]
       : [];
+    const uncollected = uncollectedPolicies(model).map((u) =>
+      `${u.file} was not collected${u.reason ? ` (${u.reason})` : ""} although ${u.cni} runs: ${u.kind} objects may filter traffic too, so NetworkPolicy verdicts cover networking.k8s.io/v1 NetworkPolicy only and their findings have lower confidence`);
+    return [...present, ...uncollected];
   },
 };
 

@@ -60,6 +60,7 @@ export function renderFactReference(definitions: Iterable<FactDefinition>): stri
     "Rules test facts by name (`{ \"fact\": \"service.readyEndpointCount\", \"operator\": \"lessThan\", \"value\": 2 }`).",
     "A rule's `given.kind` picks the subjects it runs on; it may only use facts of that subject kind.",
     "When a snapshot lacks a file a fact requires, rules using the fact are reported as skipped (coverage).",
+    "The file of an optional API (Gateway API, Istio, CNI policy CRDs) is not lacking when manifest.json's `apis` says the cluster does not serve it: such rules then have no objects to run on.",
     "`a|b` means either file will do. See [writing-rules.md](writing-rules.md) for a tutorial.",
     "",
   ];

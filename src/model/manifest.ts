@@ -18,6 +18,7 @@ const FIELDS = {
   cluster: z.object({ context: z.string().optional(), serverVersion: z.string().optional() }),
   scope: z.looseObject({ namespaces: z.unknown().optional(), nodeData: z.string().optional() }),
   redactions: z.array(z.string()),
+  apis: z.object({ checked: z.array(z.string()), served: z.array(z.string()) }),
 } satisfies Partial<Record<keyof Manifest, z.ZodType>>;
 
 /** Lists whose bad entries are dropped one by one, keeping the good ones. */

@@ -20,6 +20,13 @@ export interface Manifest {
   errors?: { step: string; message: string }[];
   /** Things the collector found nothing to collect for, and why. */
   unavailable?: { step: string; reason: string }[];
+  /**
+   * What API discovery said, by resource name as `kubectl api-resources -o name`
+   * prints it (`httproutes.gateway.networking.k8s.io`): the resources the
+   * collector looked up, and those the cluster serves. Absent from hand-made
+   * and older snapshots.
+   */
+  apis?: { checked: string[]; served: string[] };
 }
 
 export interface LogFile {

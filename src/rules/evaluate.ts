@@ -9,6 +9,7 @@
 import { Engine, type RuleProperties, type TopLevelCondition } from "json-rules-engine";
 import { FACT_DEFINITIONS, type Subject } from "../facts/index.js";
 import type { ClusterModel } from "../model/model.js";
+import { accountedFor, whyMissing } from "../model/optional-apis.js";
 import { refKey, type Evidence, type ObjectRef } from "../types/evidence.js";
 import type { Finding } from "../types/finding.js";
 import type { SkippedRule } from "../types/report.js";
@@ -33,12 +34,16 @@ export interface Evaluation {
   skipped: SkippedRule[];
 }
 
-/** The first required file (or alternative group) of the rule's facts that the snapshot lacks. */
+/**
+ * The first required file (or alternative group) of the rule's facts that the
+ * snapshot lacks. The file of an optional API (a CRD) the collector found not
+ * served is not lacking: the rule applies to no object, and runs on none.
+ */
 export function missingInput(model: ClusterModel, rule: LoadedRule): string | undefined {
   for (const name of rule.facts) {
     for (const req of FACT_DEFINITIONS.get(name)?.requires ?? []) {
       const alternatives = req.split("|");
-      if (!alternatives.some((a) => model.has(a))) return req;
+      if (!alternatives.some((a) => accountedFor(model, a))) return req;
     }
   }
   return undefined;
@@ -83,7 +88,7 @@ export async function evaluateRules(model: ClusterModel, subjects: Subject[], ru
       runnable.push(r);
       continue;
     }
-    const reason = missing.split("|").map((m) => model.missingReason(m)).find(Boolean);
+    const reason = missing.split("|").map((m) => whyMissing(model, m)).find(Boolean);
     skipped.push({ ruleId: r.rule.id, cause: r.rule.cause, missing, ...(reason ? { reason } : {}) });
   }
   const byKind = new Map<string, LoadedRule[]>();

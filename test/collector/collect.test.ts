@@ -18,6 +18,7 @@ interface Manifest {
   collector: { name: string; version: string };
   cluster: { context: string; serverVersion: string };
   scope: { namespaces: string | string[]; nodeData: string };
+  apis: { checked: string[]; served: string[] };
   redactions: string[];
   completeness: { complete: boolean; interrupted: boolean; steps: number; errors: number; unavailable: number };
   errors: { step: string; message: string }[];
@@ -113,6 +114,22 @@ describe("collect.sh on a healthy recorded cluster", () => {
       },
     ]);
     expect(manifest.completeness).toMatchObject({ complete: false, interrupted: false, errors: 1 });
+  });
+
+  it("records in manifest.json which APIs discovery was asked about and which the cluster serves", () => {
+    const optional = [
+      "gateways.gateway.networking.k8s.io", "httproutes.gateway.networking.k8s.io", "gatewayclasses.gateway.networking.k8s.io",
+      "referencegrants.gateway.networking.k8s.io", "peerauthentications.security.istio.io", "virtualservices.networking.istio.io",
+      "destinationrules.networking.istio.io", "ciliumnetworkpolicies.cilium.io", "globalnetworkpolicies.crd.projectcalico.org",
+      "globalnetworkpolicies.projectcalico.org",
+    ];
+    const builtin = [
+      "endpointslices.discovery.k8s.io", "networkpolicies.networking.k8s.io", "ingresses.networking.k8s.io",
+      "ingressclasses.networking.k8s.io", "daemonsets.apps", "deployments.apps",
+    ];
+    expect(manifest.apis.checked).toEqual([...builtin, ...optional]);
+    // Calico's CRD is served; Gateway API, Istio and Cilium are checked and not served: "not installed".
+    expect(manifest.apis.served).toEqual([...builtin, "globalnetworkpolicies.crd.projectcalico.org"]);
   });
 
   it("saves every resource as kubectl's v1 List with all objects the cluster serves", () => {

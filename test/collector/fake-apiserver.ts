@@ -25,6 +25,10 @@ export interface FakeApiOptions {
   execUnsupported?: boolean;
   /** Keep pods created by `kubectl debug` Pending forever. */
   holdDebugPods?: boolean;
+  /** Optional APIs installed on top of the recorded cluster: folders of recorded/ with their own discovery/ and objects/ (e.g. "gateway-api"). */
+  install?: string[];
+  /** Group versions (e.g. "gateway.networking.k8s.io/v1") whose discovery answers 503, as when an API service is down. */
+  discoveryDown?: string[];
 }
 
 export interface RequestRecord {
@@ -54,6 +58,8 @@ interface ApiResource {
   namespaced: boolean;
   group: string;
   version: string;
+  /** The recorded folder holding its objects/. */
+  folder: string;
 }
 interface ImageInfo {
   binaries: string[];
@@ -147,23 +153,37 @@ export async function startFakeApiServer(options: FakeApiOptions = {}): Promise<
   const version = readFileSync(join(RECORDED, "version.json"));
   const execTable = readJson(join(RECORDED, "exec", "images.json")) as unknown as ExecTable;
 
-  // Discovery documents and the resources they declare.
+  // Discovery documents and the resources they declare: the recorded cluster's, then the installed APIs'.
   const discovery = new Map<string, Buffer>();
   const resources = new Map<string, ApiResource>(); // "<group>/<plural>" ("" group for core)
-  for (const file of readdirSync(join(RECORDED, "discovery"))) {
-    const path = "/" + file.replace(/\.json$/, "").replaceAll("_", "/");
-    const body = readFileSync(join(RECORDED, "discovery", file));
-    discovery.set(path, body);
-    const doc = JSON.parse(body.toString()) as Json;
-    if (doc.kind !== "APIResourceList") continue;
-    const gv = String(doc.groupVersion);
-    const [group, version] = gv.includes("/") ? gv.split("/") : ["", gv];
-    for (const r of doc.resources as Json[]) {
-      const plural = String(r.name);
-      if (plural.includes("/")) continue;
-      resources.set(`${group}/${plural}`, { plural, kind: String(r.kind), namespaced: Boolean(r.namespaced), group: group ?? "", version: version ?? "" });
+  const installedVersions = new Map<string, string[]>(); // group → versions, for /apis
+  for (const folder of [RECORDED, ...(options.install ?? []).map((name) => join(RECORDED, name))]) {
+    for (const file of readdirSync(join(folder, "discovery"))) {
+      const path = "/" + file.replace(/\.json$/, "").replaceAll("_", "/");
+      const body = readFileSync(join(folder, "discovery", file));
+      discovery.set(path, body);
+      const doc = JSON.parse(body.toString()) as Json;
+      if (doc.kind !== "APIResourceList") continue;
+      const gv = String(doc.groupVersion);
+      const [group = "", version = ""] = gv.includes("/") ? gv.split("/") : ["", gv];
+      if (folder !== RECORDED) installedVersions.set(group, [...(installedVersions.get(group) ?? []), version]);
+      for (const r of doc.resources as Json[]) {
+        const plural = String(r.name);
+        if (plural.includes("/")) continue;
+        // The first version listed is the preferred one (v1 before v1beta1), as the object files are.
+        if (resources.has(`${group}/${plural}`)) continue;
+        resources.set(`${group}/${plural}`, { plural, kind: String(r.kind), namespaced: Boolean(r.namespaced), group, version, folder });
+      }
     }
   }
+  const groupList = JSON.parse(discovery.get("/apis")!.toString()) as { groups: Json[] };
+  for (const [name, versions] of installedVersions) {
+    const sorted = [...versions].sort((a, b) => (a === "v1" ? -1 : b === "v1" ? 1 : a.localeCompare(b)));
+    const entry = (v: string) => ({ groupVersion: `${name}/${v}`, version: v });
+    groupList.groups.push({ name, versions: sorted.map(entry), preferredVersion: entry(sorted[0]!) });
+  }
+  discovery.set("/apis", Buffer.from(JSON.stringify(groupList)));
+  const discoveryDown = new Set((options.discoveryDown ?? []).map((gv) => `/apis/${gv}`));
 
   // Objects per resource, loaded once; pods also change through create/delete.
   const objects = new Map<string, Json[]>();
@@ -171,7 +191,7 @@ export async function startFakeApiServer(options: FakeApiOptions = {}): Promise<
     const key = `${res.group}/${res.plural}`;
     let items = objects.get(key);
     if (!items) {
-      const file = join(RECORDED, "objects", res.group ? `${res.plural}.${res.group}.json` : `${res.plural}.json`);
+      const file = join(res.folder, "objects", res.group ? `${res.plural}.${res.group}.json` : `${res.plural}.json`);
       items = existsSync(file) ? ((readJson(file).items as Json[]) ?? []) : [];
       objects.set(key, items);
     }
@@ -408,6 +428,7 @@ export async function startFakeApiServer(options: FakeApiOptions = {}): Promise<
     requests.push({ method, path, query: url.searchParams, accept: req.headers.accept ?? "" });
 
     if (path === "/version") return send(res, 200, version);
+    if (discoveryDown.has(path)) return send(res, 503, status(503, "ServiceUnavailable", "the server is currently unable to handle the request"));
     const doc = discovery.get(path);
     if (doc) return send(res, 200, doc);
 

@@ -23,7 +23,7 @@ export function modelOf(yaml: string, logs: Record<string, string> = {}): Cluste
     byPlural.set(plural, [...(byPlural.get(plural) ?? []), doc]);
   }
   // Every kind the facts read is "collected", even when empty.
-  for (const plural of ["pods", "services", "namespaces", "networkpolicies", "ingresses", "ingressclasses", "daemonsets", "nodes"]) if (!byPlural.has(plural)) byPlural.set(plural, []);
+  for (const plural of ["pods", "services", "namespaces", "networkpolicies", "ingresses", "ingressclasses", "daemonsets", "nodes", "ciliumnetworkpolicies", "globalnetworkpolicies"]) if (!byPlural.has(plural)) byPlural.set(plural, []);
   const files = new Map<string, Buffer>();
   for (const [plural, items] of byPlural) files.set(`resources/${plural}.json`, Buffer.from(JSON.stringify({ apiVersion: "v1", kind: "List", items })));
   for (const [path, text] of Object.entries(logs)) files.set(path, Buffer.from(text));

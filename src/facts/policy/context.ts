@@ -8,17 +8,49 @@
  */
 import type { ClusterModel } from "../../model/model.js";
 import type { Pod } from "../../model/k8s.js";
+import { accountedFor, whyMissing } from "../../model/optional-apis.js";
 import { isPodTerminal } from "../../model/pods.js";
 import type { Evidence } from "../../types/evidence.js";
 import { buildPolicyIndex, type PolicyIndex } from "../netpol/index.js";
 import { cniAgents } from "../cni/agents.js";
 
+/** CNI policy resources: they filter traffic beside NetworkPolicy where their CNI's agent runs. */
+const CNI_POLICIES = [
+  { file: "resources/ciliumnetworkpolicies.json", resource: "ciliumnetworkpolicies", kind: "CiliumNetworkPolicy", cni: "cilium" },
+  { file: "resources/globalnetworkpolicies.json", resource: "globalnetworkpolicies", kind: "GlobalNetworkPolicy", cni: "calico" },
+] as const;
+
 /** Kinds of CNI policy objects in the snapshot: they filter traffic too and are not evaluated. */
-export function unevaluatedPolicyKinds(model: ClusterModel): string[] {
+export function presentPolicyKinds(model: ClusterModel): string[] {
   const kinds = new Set<string>();
-  for (const o of model.resources.ciliumnetworkpolicies) kinds.add(o.kind ?? "CiliumNetworkPolicy");
-  for (const o of model.resources.globalnetworkpolicies) kinds.add(o.kind ?? "GlobalNetworkPolicy");
+  for (const p of CNI_POLICIES) for (const o of model.resources[p.resource]) kinds.add(o.kind ?? p.kind);
   return [...kinds].sort();
+}
+
+export interface UncollectedPolicyFile {
+  file: string;
+  kind: string;
+  cni: string;
+  /** Why the file is missing, when the collector or the manifest says. */
+  reason?: string;
+}
+
+/**
+ * CNI policy files the snapshot lacks while their CNI runs, and which the
+ * collector did not find unserved: such policies may exist and filter traffic
+ * unseen (a hand-made snapshot without them, or a collection error).
+ */
+export function uncollectedPolicies(model: ClusterModel): UncollectedPolicyFile[] {
+  const cnis = new Set(cniAgents(model).map((a) => a.spec.name));
+  return CNI_POLICIES.filter((p) => cnis.has(p.cni) && !accountedFor(model, p.file)).map((p) => {
+    const reason = whyMissing(model, p.file);
+    return { file: p.file, kind: p.kind, cni: p.cni, ...(reason ? { reason } : {}) };
+  });
+}
+
+/** CNI policy kinds that may filter traffic and are not evaluated: present in the snapshot, or not collected while their CNI runs. */
+export function unevaluatedPolicyKinds(model: ClusterModel): string[] {
+  return [...new Set([...presentPolicyKinds(model), ...uncollectedPolicies(model).map((u) => u.kind)])].sort();
 }
 
 /** The evaluator's index over the snapshot's pods, namespaces, policies and Services. */
@@ -29,7 +61,8 @@ export function policyIndex(model: ClusterModel): PolicyIndex {
       namespaces: model.resources.namespaces,
       policies: model.resources.networkpolicies,
       services: model.resources.services,
-      cniPolicyKinds: unevaluatedPolicyKinds(model),
+      // Only objects the verdicts can name as present; policies not collected are a coverage note.
+      cniPolicyKinds: presentPolicyKinds(model),
     }),
   );
 }
