@@ -12,7 +12,10 @@ function table() {
 
 function roundTrip(parts: string[]) {
   const writer = new VariablePartsWriter(table());
-  for (const p of parts) writer.add(p);
+  for (const p of parts) {
+    if (p === "") writer.addNone();
+    else writer.addBytes(Buffer.from(`-A X${p}-j Y`), 4, 4 + Buffer.byteLength(p));
+  }
   return writer.finish();
 }
 

@@ -31,26 +31,31 @@ const CHECKPOINT_EVERY = 64;
 /** Digits a counter may have and still come back exactly from a double (2^53 has 16). */
 const MAX_DIGITS = 15;
 
-/** `digits` as a number when printing the number gives back exactly `digits`; else undefined. */
-function exactCount(digits: string): number | undefined {
-  if (digits.length === 0 || digits.length > MAX_DIGITS || (digits.length > 1 && digits.charCodeAt(0) === 48)) return undefined;
-  for (let i = 0; i < digits.length; i++) {
-    const c = digits.charCodeAt(i);
+/** `bytes[from, to)` as a number when they are digits that printing the number gives back exactly; else undefined. */
+function exactCount(bytes: Uint8Array, from: number, to: number): number | undefined {
+  const digits = to - from;
+  if (digits <= 0 || digits > MAX_DIGITS || (digits > 1 && bytes[from] === 48)) return undefined;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = bytes[i]!;
     if (c < 48 || c > 57) return undefined;
+    n = n * 10 + (c - 48);
   }
-  return Number(digits);
+  return n;
 }
 
-/** The counters of `[p:b] ` / ` [p:b]`, when that is exactly what the part is. */
-function countersOf(part: string): { kind: Kind; packets: number; bytes: number } | undefined {
-  const prefix = part.startsWith("[") && part.endsWith("] ");
-  const suffix = part.startsWith(" [") && part.endsWith("]");
+/** The counters of `[p:b] ` / ` [p:b]` in `bytes[from, to)`, when that is exactly what the part is. */
+function countersOf(bytes: Uint8Array, from: number, to: number): { kind: Kind; packets: number; bytes: number } | undefined {
+  const prefix = bytes[from] === 0x5b && bytes[to - 2] === 0x5d && bytes[to - 1] === 0x20;
+  const suffix = bytes[from] === 0x20 && bytes[from + 1] === 0x5b && bytes[to - 1] === 0x5d;
   if (!prefix && !suffix) return undefined;
-  const inner = prefix ? part.slice(1, -2) : part.slice(2, -1);
-  const colon = inner.indexOf(":");
-  const packets = exactCount(inner.slice(0, colon));
-  const bytes = colon < 0 ? undefined : exactCount(inner.slice(colon + 1));
-  return packets === undefined || bytes === undefined ? undefined : { kind: prefix ? Kind.PrefixCounters : Kind.SuffixCounters, packets, bytes };
+  const open = prefix ? from + 1 : from + 2;
+  const close = prefix ? to - 2 : to - 1;
+  const colon = bytes.indexOf(0x3a, open);
+  if (colon === -1 || colon >= close) return undefined;
+  const packets = exactCount(bytes, open, colon);
+  const count = exactCount(bytes, colon + 1, close);
+  return packets === undefined || count === undefined ? undefined : { kind: prefix ? Kind.PrefixCounters : Kind.SuffixCounters, packets, bytes: count };
 }
 
 /** Builds a dump's variable parts line by line. */
@@ -62,22 +67,28 @@ export class VariablePartsWriter {
 
   constructor(private readonly strings: StringTable) {}
 
-  /** The next line's variable part ("" for a line where nothing varies). */
-  add(part: string): void {
-    if (this.lines++ % CHECKPOINT_EVERY === 0) this.checkpoints.push(this.length);
-    if (part === "") {
-      this.byte(Kind.None);
-      return;
-    }
-    const counters = countersOf(part);
+  /** The next line has no variable part. */
+  addNone(): void {
+    this.nextLine();
+    this.byte(Kind.None);
+  }
+
+  /** The next line's variable part is `bytes[from, to)`. */
+  addBytes(bytes: Buffer, from: number, to: number): void {
+    this.nextLine();
+    const counters = countersOf(bytes, from, to);
     if (counters) {
       this.byte(counters.kind);
       this.varint(counters.packets);
       this.varint(counters.bytes);
     } else {
       this.byte(Kind.Other);
-      this.varint(this.strings.idOf(part));
+      this.varint(this.strings.idOf(bytes.toString("utf8", from, to)));
     }
+  }
+
+  private nextLine(): void {
+    if (this.lines++ % CHECKPOINT_EVERY === 0) this.checkpoints.push(this.length);
   }
 
   finish(): VariableParts {
