@@ -4,8 +4,10 @@
  * For each size: the synthetic snapshot (bench/generate.ts, cached in
  * bench/out/), then in separate processes the floor (gunzip + tar + JSON.parse
  * + line splitting, nothing else) and the full diagnosis, each with its wall
- * time and peak RSS. Prints the diagnose/floor ratio, the time per stage, and
- * each stage's scaling exponent between the smallest and the largest size run
+ * time and peak RSS. Prints the diagnose/floor ratio, the time per stage
+ * (garbage collection apart, as `gc`: a full collection lands in whichever
+ * stage is running), and each stage's scaling exponent between the smallest
+ * and the largest size run
  * (log(t2/t1) / log(n2/n1): 1 is linear). Then the layer benchmarks other
  * parts of the project keep in bench/ (netpol, iptables) when they exist.
  *
