@@ -18,7 +18,7 @@ import type { Pod, Service, ServicePort } from "../model/k8s.js";
 import { matchesServiceSelector, nearestByLabels, selectorToString } from "../model/selectors.js";
 import { declaredPorts, formatPort, isPodReady, isPodTerminal, podRef } from "../model/pods.js";
 import { podIPs } from "../model/build.js";
-import { ipInCidr } from "../model/cidr.js";
+import { ipInCidr, ipv4TargetsIn, looksLikeIPv4Target } from "../model/cidr.js";
 import { declareFacts } from "./define.js";
 import { ObjectRefList, StringList } from "./shapes.js";
 import type { FactBuilder, SubjectFacts } from "./types.js";
@@ -309,9 +309,6 @@ interface RefusedIndex {
 }
 
 const REFUSED = /connection refused/i;
-/** An IPv4 ip:port with the boundaries mentionsTarget requires (no digit or dot before, no digit after). */
-const IPV4_TARGET = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}(?!\d)/g;
-const IPV4_TARGET_ONLY = /^\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}$/;
 
 /** One pass over every log line for the whole diagnosis, instead of one per Service. */
 function refusedIndex(model: ClusterModel): RefusedIndex {
@@ -321,9 +318,9 @@ function refusedIndex(model: ClusterModel): RefusedIndex {
       log.lines.forEach((text, i) => {
         if (!REFUSED.test(text)) return;
         const id = index.lines.push({ file: log.path, line: i + 1, text }) - 1;
-        for (const m of text.matchAll(IPV4_TARGET)) {
-          const ids = index.byTarget.get(m[0]);
-          if (!ids) index.byTarget.set(m[0], [id]);
+        for (const target of ipv4TargetsIn(text)) {
+          const ids = index.byTarget.get(target);
+          if (!ids) index.byTarget.set(target, [id]);
           else if (ids[ids.length - 1] !== id) ids.push(id);
         }
       });
@@ -337,7 +334,7 @@ function refusedLines(model: ClusterModel, targets: Set<string>): number[] {
   const index = refusedIndex(model);
   const hits = new Set<number>();
   for (const t of targets) {
-    if (IPV4_TARGET_ONLY.test(t)) {
+    if (looksLikeIPv4Target(t)) {
       for (const id of index.byTarget.get(t) ?? []) hits.add(id);
     } else {
       // IPv6 targets are rare (dual-stack pods): checked line by line.

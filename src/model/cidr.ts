@@ -170,3 +170,18 @@ export function ipInCidr(ip: string, cidr: string): boolean {
   const a = parseIp(ip);
   return !!c && !!a && cidrContains(c, a);
 }
+
+/** Written as a dotted quad: tells the families apart, where parseIp would also validate the octets. */
+export function looksLikeIPv4(text: string): boolean {
+  return /^\d{1,3}(?:\.\d{1,3}){3}$/.test(text);
+}
+
+/** Written as an IPv4 `ip:port`, as clients log the target they dial. */
+export function looksLikeIPv4Target(text: string): boolean {
+  return /^\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}$/.test(text);
+}
+
+/** The IPv4 `ip:port` targets a log line names, bounded as whole tokens (no digit or dot before, no digit after). */
+export function ipv4TargetsIn(text: string): string[] {
+  return [...text.matchAll(/(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}(?!\d)/g)].map((m) => m[0]);
+}

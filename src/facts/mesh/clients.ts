@@ -11,6 +11,7 @@
  * tokens looked up in an index of all Services, so the cost is linear in the
  * size of the logs whatever the number of Services.
  */
+import { looksLikeIPv4 } from "../../model/cidr.js";
 import type { Pod, Service } from "../../model/k8s.js";
 import type { ClusterModel, LogFile } from "../../model/model.js";
 import { meshSignals } from "../../model/signals/mesh.js";
@@ -44,14 +45,13 @@ export function serviceLookup(services: readonly Service[], domain: string): Ser
 // Dotted names (labels of letters, digits, dashes) and IPv4 addresses; bare words only as a URL host or before a port.
 const DOTTED = /(?<![A-Za-z0-9.-])([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){1,6})\.?(?![A-Za-z0-9-])/g;
 const BARE = /(?:\/\/([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?![A-Za-z0-9.-])|(?<![A-Za-z0-9.:/-])([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?):\d{1,5}(?!\d))/g;
-const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
 /** The Services a piece of text names, as seen from a pod of `fromNamespace`. */
 export function servicesNamed(text: string, fromNamespace: string, lookup: ServiceLookup): Service[] {
   const found = new Map<string, Service>();
   for (const m of text.matchAll(DOTTED)) {
     const token = m[1]!.toLowerCase();
-    if (IPV4.test(token)) {
+    if (looksLikeIPv4(token)) {
       const s = lookup.byClusterIP.get(token);
       if (s) found.set(svcKey(s), s);
       continue;

@@ -8,13 +8,13 @@
  * diagnosis by the ip:port targets and in-cluster Service names they mention,
  * and by the pod that logged them.
  */
+import { ipv4TargetsIn } from "../../model/cidr.js";
 import type { ClusterModel } from "../../model/model.js";
 import { clip, type Evidence } from "../../types/evidence.js";
 
 const TIMEOUT = /timed out|i\/o timeout|ETIMEDOUT|Timeout exceeded|deadline exceeded/i;
 /** A DNS lookup timing out is the DNS layer's symptom, not a connection to this target. */
 const DNS_LOOKUP = /lookup \S+ on \S+:53/;
-const IPV4_TARGET = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}(?!\d)/g;
 /** `<service>.<namespace>.svc` (optionally `.cluster.local`…) as clients write Service names. */
 const SERVICE_NAME = /(?<![-a-z0-9.])([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\.([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\.svc\b/g;
 
@@ -50,7 +50,7 @@ export function timeoutIndex(model: ClusterModel): TimeoutIndex {
         if (!TIMEOUT.test(text) || DNS_LOOKUP.test(text)) return;
         const id = index.lines.push({ file: log.path, line: i + 1, text, namespace: log.namespace, pod: log.pod }) - 1;
         add(index.byPod, `${log.namespace}/${log.pod}`, id);
-        for (const m of text.matchAll(IPV4_TARGET)) add(index.byTarget, m[0], id);
+        for (const target of ipv4TargetsIn(text)) add(index.byTarget, target, id);
         for (const m of text.matchAll(SERVICE_NAME)) add(index.byService, `${m[1]}/${m[2]}`, id);
       });
     }
@@ -76,8 +76,8 @@ export function mentionedHosts(text: string): Array<{ host: string; port?: numbe
   for (const m of text.matchAll(/\b([a-z][a-z0-9+.-]{0,15}):\/\/(?:[^@\s/]*@)?(\[[0-9a-f:]+\]|[^:/\s"'?#]+)(?::(\d{1,5}))?/gi)) {
     out.push({ host: m[2]!.toLowerCase(), scheme: m[1]!.toLowerCase(), ...(m[3] ? { port: Number(m[3]) } : {}) });
   }
-  for (const m of text.matchAll(IPV4_TARGET)) {
-    const [host, port] = m[0].split(":");
+  for (const target of ipv4TargetsIn(text)) {
+    const [host, port] = target.split(":");
     out.push({ host: host!, port: Number(port) });
   }
   return out;

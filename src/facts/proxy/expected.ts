@@ -13,6 +13,7 @@
  *   may not be synced yet (the node dumps are taken after the objects): such
  *   ports are not "settled" and are not judged.
  */
+import { looksLikeIPv4 } from "../../model/cidr.js";
 import type { EndpointSlice, Service } from "../../model/k8s.js";
 import type { ClusterModel } from "../../model/model.js";
 import type { Evidence } from "../../types/evidence.js";
@@ -62,10 +63,6 @@ const PROXY_NAME_LABEL = "service.kubernetes.io/service-proxy-name";
 function protocolOf(p: string | undefined): ExpectedPort["protocol"] {
   const v = (p ?? "TCP").toLowerCase();
   return v === "udp" || v === "sctp" ? v : "tcp";
-}
-
-function isIPv4(ip: string): boolean {
-  return /^\d{1,3}(?:\.\d{1,3}){3}$/.test(ip);
 }
 
 export function frontendKey(protocol: string, ip: string, port: number): string {
@@ -138,7 +135,7 @@ export function expectedProxyState(model: ClusterModel): ExpectedProxyState {
         for (const ip of svc.spec.clusterIPs ?? [svc.spec.clusterIP ?? ""]) if (ip && ip !== "None") state.ignoredClusterIPs.add(ip);
         continue;
       }
-      const clusterIP = [svc.spec.clusterIP ?? "", ...(svc.spec.clusterIPs ?? [])].find(isIPv4);
+      const clusterIP = [svc.spec.clusterIP ?? "", ...(svc.spec.clusterIPs ?? [])].find(looksLikeIPv4);
       const slices = useSlices ? model.slicesFor(ns, svc.metadata.name) : [];
       const endpointsObject = useSlices ? undefined : model.endpointsFor(ns, svc.metadata.name);
       const settled = settledAt([
@@ -149,7 +146,7 @@ export function expectedProxyState(model: ClusterModel): ExpectedProxyState {
         const portName = sp.name ?? "";
         const protocol = protocolOf(sp.protocol);
         const all = useSlices ? fromSlices(slices, portName, protocol) : fromEndpoints(model, svc, portName, protocol);
-        const v4 = all.filter((e) => e.family === "IPv4" && isIPv4(e.ip));
+        const v4 = all.filter((e) => e.family === "IPv4" && looksLikeIPv4(e.ip));
         const ready = v4.filter((e) => e.ready);
         const programmed = ready.length > 0 ? ready : v4.filter((e) => e.serving);
         const port: ExpectedPort = {
